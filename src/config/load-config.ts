@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError } from './config-error.js';
+import { CONFIG_FILE, SETTINGS_FILE } from './config-files.js';
+import type { QuantumwalaConfig } from './config-schema.js';
+import { resolveConfig, type ResolveConfigOptions } from './resolve-config.js';
+
+export interface LoadConfigOptions {
+  /** The repository root, where `.quantumwala.yml` and `.claude/settings.local.json` are looked for. */
+  repoDir: string;
+  env?: ResolveConfigOptions['env'];
+  flags?: ResolveConfigOptions['flags'];
+}
+
+/** The config of a local repository: its config files (each may be missing), `env` and `flags`. */
+export async function loadConfig(options: LoadConfigOptions): Promise<QuantumwalaConfig> {
+  const [yaml, settingsJson] = await Promise.all([
+    readOptional(options.repoDir, CONFIG_FILE),
+    readOptional(options.repoDir, SETTINGS_FILE),
+  ]);
+  return resolveConfig({ yaml, settingsJson, env: options.env, flags: options.flags });
+}
+
+async function readOptional(repoDir: string, file: string): Promise<string | undefined> {
+  try {
+    return await readFile(path.join(repoDir, file), 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw ConfigError.forSource(
+      file,
+      `cannot read file: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+}

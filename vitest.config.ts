@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// CI asks for a JSON report too (.ci/run prints the counts from it); locally only the default one.
+const reportFile = process.env.QUANTUMWALA_TEST_REPORT;
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    reporters: reportFile ? ['default', 'json'] : ['default'],
+    ...(reportFile ? { outputFile: { json: reportFile } } : {}),
+  },
+});

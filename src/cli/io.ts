@@ -7,6 +7,10 @@ export interface CliIo {
   stderr(text: string): void;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Fires on Ctrl-C: long commands stop cleanly. */
+  signal?: AbortSignal;
+  /** The terminal, when stdout is one: run draws its live view on it. */
+  tty?: NodeJS.WriteStream;
 }
 
 /** What every command gets: where the repository is, the environment and the config flags given. */

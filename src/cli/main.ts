@@ -6,6 +6,8 @@ import { ConfigError, type ConfigFlag } from '../config/index.js';
 import { UserError } from '../errors.js';
 import { listCommand } from './commands/list.js';
 import { planCommand } from './commands/plan.js';
+import { runCommand } from './commands/run.js';
+import { statusCommand } from './commands/status.js';
 import { validateCommand } from './commands/validate.js';
 import type { CliIo } from './io.js';
 import { VERSION } from '../version.js';
@@ -16,20 +18,28 @@ Commands:
   list                       List the specs found in the repository
   validate [spec...]         Parse specs and check their dependency graphs (all specs when none named)
   plan <spec>                Show a spec's dependency graph, waves and critical path
+  run <spec>                 Run the spec's pending tasks as Claude Code sessions
+  status [spec]              Show what the state branch records: per task status, attempts, cost
 
 Options:
   --repo DIR                 Repository root (default: the current directory)
-  --format text|json|mermaid Output format of plan (default: text)
+  --format FORMAT            plan: text|json|mermaid; status: text|json (default: text)
   --include-optional         Schedule optional tasks ("- [ ]*") too
+  --max-concurrent N         run: sessions at once (default: resources.max_concurrent_tasks)
+  --only IDS                 run: only these task IDs (comma-separated; a group means its tasks)
+  --dry-run                  run: show what would run, change nothing
   -h, --help                 Show this help
   -v, --version              Show the version
 
-Exit status: 0 success, 1 errors in specs or config, 2 bad usage.`;
+Exit status: 0 success, 1 errors in specs or config or a task that did not succeed, 2 bad usage.`;
 
 const OPTIONS = {
   repo: { type: 'string' },
   format: { type: 'string' },
   'include-optional': { type: 'boolean' },
+  'max-concurrent': { type: 'string' },
+  only: { type: 'string' },
+  'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } satisfies ParseArgsConfig['options'];
@@ -59,13 +69,24 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   try {
     const format = values.format ?? 'text';
-    if (!(FORMATS as readonly string[]).includes(format)) {
-      throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${format}")`);
+    const formats: readonly string[] = command === 'status' ? ['text', 'json'] : FORMATS;
+    if (!formats.includes(format)) {
+      throw new UsageError(`--format must be one of ${formats.join(', ')} (got "${format}")`);
     }
     const flags: ConfigFlag[] = [];
     if (values['include-optional']) {
       flags.push({ key: 'workflow.include_optional', value: true, source: '--include-optional' });
     }
+    if (values['max-concurrent'] !== undefined) {
+      const raw = values['max-concurrent'];
+      if (!/^\d+$/.test(raw))
+        throw new UsageError(`--max-concurrent takes a positive whole number (got "${raw}")`);
+      flags.push({ key: 'resources.max_concurrent_tasks', value: Number(raw), source: '--max-concurrent' });
+    }
+    const runOnly =
+      (values.only !== undefined || values['dry-run'] || values['max-concurrent'] !== undefined) &&
+      command !== 'run';
+    if (runOnly) throw new UsageError('--only, --dry-run and --max-concurrent go with run');
     const common = { repoDir: values.repo ?? io.cwd, env: io.env, flags };
     switch (command) {
       case 'list':
@@ -73,6 +94,30 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await listCommand(common, io);
       case 'validate':
         return await validateCommand({ ...common, specs: args }, io);
+      case 'run': {
+        if (args.length !== 1) throw new UsageError('run takes exactly one spec name');
+        const only = values.only
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        return await runCommand(
+          {
+            ...common,
+            spec: args[0] as string,
+            ...(only ? { only } : {}),
+            dryRun: values['dry-run'] ?? false,
+            signal: io.signal ?? new AbortController().signal,
+            ...(io.tty ? { tty: io.tty } : {}),
+          },
+          io,
+        );
+      }
+      case 'status':
+        if (args.length > 1) throw new UsageError('status takes at most one spec name');
+        return await statusCommand(
+          { ...common, ...(args[0] ? { spec: args[0] } : {}), format: format as 'text' | 'json' },
+          io,
+        );
       case 'plan': {
         if (args.length !== 1) throw new UsageError('plan takes exactly one spec name');
         return await planCommand(
@@ -107,11 +152,21 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // Ctrl-C once: stop cleanly (sessions terminated, tasks recorded as interrupted). Twice: exit now.
+  const controller = new AbortController();
+  process.on('SIGINT', () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nstopping: terminating running sessions (Ctrl-C again to exit at once)\n');
+    controller.abort();
+  });
+  process.on('SIGTERM', () => controller.abort());
   const io: CliIo = {
     stdout: (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
     stderr: (s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`),
     cwd: process.cwd(),
     env: process.env,
+    signal: controller.signal,
+    ...(process.stdout.isTTY ? { tty: process.stdout } : {}),
   };
   main(process.argv.slice(2), io).then(
     (code) => {

@@ -1,0 +1,19 @@
+import type { StateEvent } from './events.js';
+
+/** One line for a commit message, e.g. "attempt_finished 2.1 #1 succeeded". */
+export function summarizeEvent(e: StateEvent): string {
+  switch (e.type) {
+    case 'run_started':
+      return `run_started ${e.runId} ${e.spec} (${e.tasks.length} tasks)`;
+    case 'attempt_started':
+      return `attempt_started ${e.taskId} #${e.attempt}`;
+    case 'attempt_finished':
+      return `attempt_finished ${e.taskId} #${e.attempt} ${e.outcome}${e.errorClass ? ` (${e.errorClass})` : ''}`;
+    case 'task_finished':
+      return `task_finished ${e.taskId} ${e.status}`;
+    case 'resource_sample':
+      return `resource_sample running=${e.running} cpu=${e.cpuPercent}% mem=${e.memoryPercent}%`;
+    case 'run_finished':
+      return `run_finished ${e.runId} ${e.status}`;
+  }
+}

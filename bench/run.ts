@@ -1,13 +1,20 @@
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchEngine } from './engine-bench.js';
 import { benchGraphs } from './graph-bench.js';
+import { benchPrompts } from './prompt-bench.js';
+
+const corpus = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/specs');
 
 /**
  * `npm run bench`: measurements, never assertions. Figures depend on the machine; the header says
  * which one they were taken on.
  */
-function main(): void {
+async function main(): Promise<void> {
+  const cpus = os.cpus();
   console.log(
-    `quantumwala bench — node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`,
+    `quantumwala bench — node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, load ${os.loadavg()[0]?.toFixed(1)}`,
   );
   console.log('');
   console.log('Parse + plan, and the scheduler on 8 slots over random durations (log-uniform 1–30):');
@@ -21,6 +28,37 @@ function main(): void {
         `${r.ratioToLowerBoundKnownDurations.toFixed(3).padEnd(33)}   ${r.ratioToWaves.toFixed(3).padStart(21)}`,
     );
   }
+  console.log('');
+  console.log(
+    'Prompt size: only the context a task refers to, against the whole spec (tasks + requirements + design):',
+  );
+  console.log(
+    '  spec                                                  tasks   spec chars   mean prompt   prompt/spec',
+  );
+  let weighted = 0;
+  let count = 0;
+  for (const r of await benchPrompts(corpus)) {
+    console.log(
+      `  ${r.spec.padEnd(52)} ${String(r.tasks).padStart(6)}   ${String(r.specChars).padStart(10)}   ${r.meanPromptChars.toFixed(0).padStart(11)}   ${r.ratio.toFixed(3).padStart(11)}`,
+    );
+    weighted += r.ratio * r.tasks;
+    count += r.tasks;
+  }
+  console.log(
+    `  mean over all ${count} tasks: a prompt is ${(weighted / count).toFixed(3)} of its whole spec`,
+  );
+  console.log('');
+  console.log(
+    'Orchestration overhead (real claude CLI, scripted endpoint answering at once, one task at a time):',
+  );
+  const e = await benchEngine(6);
+  console.log(
+    `  ${e.tasks} bare sessions ${(e.cliOnlyMs / 1000).toFixed(2)} s · the same ${e.tasks} tasks through quantumwala run ${(e.engineMs / 1000).toFixed(2)} s · ` +
+      `overhead ${e.overheadPerTaskMs.toFixed(0)} ms per task (worktree, prompt, commit, landing, state)`,
+  );
 }
 
-main();
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -104,6 +104,8 @@ export async function runLoop(options: RunLoopOptions, ports: RunPorts): Promise
     const summary: TaskSummary = { id: task.id, status: 'failed', attempts: 0, costUsd: 0, durationMs: 0 };
     summaries.set(task.id, summary);
     let plan = ports.firstPlan(task);
+    // An attempt's end is written together with what follows it (the task's end), in one state commit.
+    let unrecorded: StateEvent[] = [];
     for (;;) {
       let lease: { release(): void };
       try {
@@ -143,7 +145,7 @@ export async function runLoop(options: RunLoopOptions, ports: RunPorts): Promise
       costUsd += outcome.costUsd ?? 0;
       summary.costUsd += outcome.costUsd ?? 0;
       summary.durationMs += outcome.durationMs;
-      await ports.record([
+      unrecorded.push(
         event('attempt_finished', {
           taskId: task.id,
           attempt: plan.attempt,
@@ -160,7 +162,7 @@ export async function runLoop(options: RunLoopOptions, ports: RunPorts): Promise
             'commit',
           ]),
         }),
-      ]);
+      );
       if (outcome.ok) {
         summary.status = 'succeeded';
         if (outcome.commit) summary.commit = outcome.commit;
@@ -177,6 +179,8 @@ export async function runLoop(options: RunLoopOptions, ports: RunPorts): Promise
       if (budgetReached()) break;
       const decision = ports.decideRetry(task, outcome, plan);
       if (!decision.retry) break;
+      await ports.record(unrecorded);
+      unrecorded = [];
       try {
         await ports.sleep(decision.delayMs, signal);
       } catch {
@@ -192,6 +196,7 @@ export async function runLoop(options: RunLoopOptions, ports: RunPorts): Promise
     }
     states.set(task.id, summary.status === 'succeeded' ? 'succeeded' : 'failed');
     await ports.record([
+      ...unrecorded,
       event('task_finished', {
         taskId: task.id,
         status: summary.status,
@@ -218,6 +223,7 @@ export async function runLoop(options: RunLoopOptions, ports: RunPorts): Promise
   }
 
   // Whatever never started: its dependencies failed, the budget ran out, or the run was interrupted.
+  const closing: StateEvent[] = [];
   for (const u of graph.units) {
     if (!u.scheduled || !selected.has(u.id) || summaries.has(u.id)) continue;
     const reason = signal.aborted
@@ -233,7 +239,7 @@ export async function runLoop(options: RunLoopOptions, ports: RunPorts): Promise
       durationMs: 0,
       message: reason,
     });
-    await ports.record([event('task_finished', { taskId: u.id, status: 'not_run', message: reason })]);
+    closing.push(event('task_finished', { taskId: u.id, status: 'not_run', message: reason }));
   }
 
   const tasks = graph.units.filter((u) => summaries.has(u.id)).map((u) => summaries.get(u.id) as TaskSummary);
@@ -257,7 +263,7 @@ export async function runLoop(options: RunLoopOptions, ports: RunPorts): Promise
       : status === 'succeeded'
         ? `${tasks.length} task(s) succeeded, ${spent}`
         : `${tasks.length - failed.length} of ${tasks.length} task(s) succeeded, ${spent}`;
-  await ports.record([event('run_finished', { status, message })]);
+  await ports.record([...closing, event('run_finished', { status, message })]);
   return { status, message, tasks, costUsd, peakConcurrent };
 }
 

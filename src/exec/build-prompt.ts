@@ -18,11 +18,7 @@ export interface TaskPrompt {
 }
 
 export interface BuildPromptOptions {
-  /**
-   * The exact size of the spec's documents (tasks + requirements + design text). A parsed Spec keeps
-   * the design text but not the tasks or requirements text, so without this the size is estimated
-   * from the parsed tasks and the requirement sections.
-   */
+  /** Overrides the size the reduction is measured against (default: the spec's documents as read). */
   fullSpecChars?: number;
 }
 
@@ -108,26 +104,9 @@ function taskPaths(task: ParsedTask): string[] {
   return extractPaths(text);
 }
 
-/** Estimated size of the spec's documents when the caller does not pass the exact figure. */
-export function estimateSpecChars(spec: Spec): number {
-  const tasks = spec.tasks.tasks.reduce(
-    (n, t) =>
-      n +
-      t.title.length +
-      t.details.reduce((m, d) => m + d.length + 5, 0) +
-      t.requirements.join(', ').length +
-      t.leverage.join(', ').length +
-      (t.prompt?.length ?? 0) +
-      (t.boundary?.length ?? 0) +
-      (t.agent?.length ?? 0) +
-      12,
-    0,
-  );
-  const sections = spec.requirements?.sections ?? [];
-  const requirements = sections
-    .filter((s) => !sections.some((o) => o !== s && o.text.length > s.text.length && o.text.includes(s.text)))
-    .reduce((n, s) => n + s.text.length + 1, 0);
-  return tasks + requirements + (spec.design?.text.length ?? 0);
+/** The size of the spec's documents together: tasks, requirements and design, as read. */
+export function specChars(spec: Spec): number {
+  return spec.tasks.text.length + (spec.requirements?.text.length ?? 0) + (spec.design?.text.length ?? 0);
 }
 
 function section(title: string, body: string): string {
@@ -200,7 +179,7 @@ export function buildTaskPrompt(spec: Spec, task: ParsedTask, options: BuildProm
     .filter((p) => p !== '')
     .join('\n\n');
 
-  const fullSpecChars = options.fullSpecChars ?? estimateSpecChars(spec);
+  const fullSpecChars = options.fullSpecChars ?? specChars(spec);
   return {
     prompt,
     contextChars: contextParts.reduce((n, p) => n + p.length, 0),

@@ -1,4 +1,4 @@
-export { runGit, gitLine, GitError, type GitResult, type RunGitOptions } from './run-git.js';
+export { runGit, runGitRaw, gitLine, GitError, type GitResult, type RunGitOptions } from './run-git.js';
 export { DEFAULT_GIT_IDENTITY, identityEnv, type GitIdentity } from './git-identity.js';
 export { gitSpecSource } from './git-spec-source.js';
 export { branchTip, casUpdateBranch, ensureBranch, resolveCommit } from './work-branch.js';

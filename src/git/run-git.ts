@@ -2,15 +2,16 @@ import { execa } from 'execa';
 
 export interface RunGitOptions {
   cwd: string;
-  env?: Record<string, string>;
-  input?: string;
+  /** Added to (or, where undefined, removed from) the cleaned inherited environment. */
+  env?: Record<string, string | undefined>;
+  input?: string | Buffer;
   /** Return a non-zero exit instead of throwing. */
   allowFail?: boolean;
 }
 
-export interface GitResult {
+export interface GitResult<Stdout extends string | Buffer = string> {
   /** Raw output: not trimmed, so blob contents come back exactly. */
-  stdout: string;
+  stdout: Stdout;
   stderr: string;
   exitCode: number;
 }
@@ -46,21 +47,33 @@ const REPO_ENV = [
   'GIT_NAMESPACE',
 ];
 
-function gitEnv(extra: Record<string, string> | undefined): Record<string, string> {
-  const env: Record<string, string> = {};
+function gitEnv(extra: RunGitOptions['env']): Record<string, string> {
+  const env: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !REPO_ENV.includes(k)) env[k] = v;
+    if (!REPO_ENV.includes(k)) env[k] = v;
   }
-  return { ...env, LC_ALL: 'C', LANGUAGE: 'C', GIT_TERMINAL_PROMPT: '0', ...extra };
+  Object.assign(env, { LC_ALL: 'C', LANGUAGE: 'C', GIT_TERMINAL_PROMPT: '0' }, extra);
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
-/** Runs git with an argument array (never a shell) and the C locale, so messages can be matched. */
-export async function runGit(args: string[], options: RunGitOptions): Promise<GitResult> {
+/** What execa gives back for a stream: text, or bytes with `encoding: 'buffer'`. */
+type Output = string | Uint8Array;
+const asText = (o: Output): string => (typeof o === 'string' ? o : Buffer.from(o).toString('utf8'));
+const asBuffer = (o: Output): Buffer =>
+  typeof o === 'string' ? Buffer.from(o) : Buffer.from(o.buffer, o.byteOffset, o.byteLength);
+
+async function execGit<Stdout extends string | Buffer>(
+  args: string[],
+  options: RunGitOptions,
+  encoding: 'utf8' | 'buffer',
+  toStdout: (stdout: Output) => Stdout,
+): Promise<GitResult<Stdout>> {
   const result = await execa('git', args, {
     cwd: options.cwd,
     env: gitEnv(options.env),
     extendEnv: false,
     input: options.input ?? '',
+    encoding,
     reject: false,
     stripFinalNewline: false,
     maxBuffer: 512 * 1024 * 1024,
@@ -69,13 +82,23 @@ export async function runGit(args: string[], options: RunGitOptions): Promise<Gi
     // git did not run to completion (not installed, cwd missing, killed, output too large).
     throw new GitError(args, { stderr: result.message ?? 'git did not run', exitCode: -1 }, options.cwd);
   }
-  const out: GitResult = {
-    stdout: String(result.stdout),
-    stderr: String(result.stderr),
+  const out: GitResult<Stdout> = {
+    stdout: toStdout(result.stdout),
+    stderr: asText(result.stderr),
     exitCode: result.exitCode ?? -1,
   };
   if (out.exitCode !== 0 && !options.allowFail) throw new GitError(args, out, options.cwd);
   return out;
+}
+
+/** Runs git with an argument array (never a shell) and the C locale, so messages can be matched. */
+export function runGit(args: string[], options: RunGitOptions): Promise<GitResult> {
+  return execGit(args, options, 'utf8', asText);
+}
+
+/** `runGit` with stdout as raw bytes, for binary output such as `cat-file --batch` of a tree. */
+export function runGitRaw(args: string[], options: RunGitOptions): Promise<GitResult<Buffer>> {
+  return execGit(args, options, 'buffer', asBuffer);
 }
 
 /** Runs git and returns its trimmed output (for oids and one-line answers). */

@@ -70,7 +70,7 @@ export function parseRequirements(text: string, file: string): ParsedRequirement
     }
   });
   close(0);
-  return { file, sections };
+  return { file, text, sections };
 }
 
 export interface ResolvedRequirement {

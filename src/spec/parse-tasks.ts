@@ -349,5 +349,5 @@ export function parseTasks(text: string, file: string): ParsedTasksFile {
     }
   }
 
-  return { file, tasks, phases, diagnostics };
+  return { file, text, tasks, phases, diagnostics };
 }

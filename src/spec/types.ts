@@ -53,6 +53,8 @@ export interface Phase {
 
 export interface ParsedTasksFile {
   file: string;
+  /** The file as read (prompt sizes are measured against the whole spec). */
+  text: string;
   tasks: ParsedTask[];
   phases: Phase[];
   diagnostics: Diagnostic[];
@@ -70,6 +72,7 @@ export interface RequirementSection {
 
 export interface ParsedRequirements {
   file: string;
+  text: string;
   sections: RequirementSection[];
 }
 

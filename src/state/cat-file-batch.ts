@@ -1,4 +1,4 @@
-import { GitError, runGit } from './run-git.js';
+import { runGitRaw, type RunGitOptions } from '../git/run-git.js';
 
 export interface GitObject {
   oid: string;
@@ -9,12 +9,10 @@ export interface GitObject {
 /** The objects named by `<rev>`, `<rev>:<path>`, `<rev>^{tree}`…, in order (null where missing), in one git call. */
 export async function catFileBatch(
   names: readonly string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv },
+  options: Pick<RunGitOptions, 'cwd' | 'env'>,
 ): Promise<(GitObject | null)[]> {
-  const args = ['cat-file', '--batch'];
-  const result = await runGit(args, { ...options, input: names.map((n) => `${n}\n`).join('') });
-  if (result.code !== 0) throw new GitError(args, result);
-  const out = result.stdout;
+  const input = names.map((n) => `${n}\n`).join('');
+  const out = (await runGitRaw(['cat-file', '--batch'], { ...options, input })).stdout;
   const objects: (GitObject | null)[] = [];
   let pos = 0;
   for (let i = 0; i < names.length; i++) {

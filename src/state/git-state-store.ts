@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { StateEvent } from './events.js';
 import { rebuildFromHistory } from './rebuild-from-history.js';
 import { catFileBatch, mktreeLine, parseTree, type TreeEntry } from './cat-file-batch.js';
-import { git, runGit, GitError } from './run-git.js';
+import { gitLine, runGit, GitError } from '../git/run-git.js';
 import { emptyState, parseState, type UnifiedState } from './state-schema.js';
 import { groupedAppend, type CasBackend, type RetryOptions, type StateStore } from './state-store.js';
 import { summarizeEvent } from './summarize-event.js';
@@ -35,25 +35,24 @@ export function createGitStateStore(options: GitStateStoreOptions): StateStore {
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
   const now = options.now ?? (() => new Date());
   const newSessionId = options.newSessionId ?? randomUUID;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    LC_ALL: 'C',
+  // On top of runGit's own environment (inherited, minus repository overrides, with LC_ALL=C).
+  const env: Record<string, string> = {
     GIT_AUTHOR_NAME: author.name,
     GIT_AUTHOR_EMAIL: author.email,
     GIT_COMMITTER_NAME: author.name,
     GIT_COMMITTER_EMAIL: author.email,
   };
   const gitOptions = { cwd: repoDir, env };
-  const run = (args: string[], input?: string) => git(args, { ...gitOptions, input });
+  const run = (args: string[], input?: string) => gitLine(args, { ...gitOptions, input });
   // The entries of the tip last read, so a write keeps any other files on the branch.
   let lastTree: { tip: string; entries: TreeEntry[] } | null = null;
 
   async function tipCommit(): Promise<string | null> {
     const args = ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`];
-    const result = await runGit(args, { cwd: repoDir, env });
-    if (result.code === 0) return result.stdout.toString('utf8').trim();
-    if (result.code === 1) return null;
-    throw new GitError(args, result);
+    const result = await runGit(args, { ...gitOptions, allowFail: true });
+    if (result.exitCode === 0) return result.stdout.trim();
+    if (result.exitCode === 1) return null;
+    throw new GitError(args, result, repoDir);
   }
 
   async function readTip(): Promise<{ state: UnifiedState; version: string | null; repaired: boolean }> {
@@ -132,13 +131,13 @@ export function createGitStateStore(options: GitStateStoreOptions): StateStore {
     // All zeros as the old value: the ref must not exist yet, so of two creators only one wins.
     const old = expected ?? '0'.repeat(commit.length);
     const args = ['update-ref', '-m', 'quantumwala: state', ref, commit, old];
-    const result = await runGit(args, { cwd: repoDir, env });
-    if (result.code === 0) return { ok: true, version: commit };
+    const result = await runGit(args, { ...gitOptions, allowFail: true });
+    if (result.exitCode === 0) return { ok: true, version: commit };
     const reason = result.stderr.trim();
     if (/but expected|already exists|File exists/.test(reason) || (await tipCommit()) !== expected) {
       return { ok: false, reason };
     }
-    throw new GitError(args, result);
+    throw new GitError(args, result, repoDir);
   }
 
   const backend: CasBackend = { readTip, write, describe: `${branch} in ${repoDir}` };

@@ -1,12 +1,13 @@
 import { stateEvent, type StateEvent } from './events.js';
 import { applyEvents } from './reduce.js';
 import { catFileBatch } from './cat-file-batch.js';
-import { git } from './run-git.js';
+import { gitLine } from '../git/run-git.js';
 import { emptyState, parseState, type UnifiedState } from './state-schema.js';
 
 export interface RebuildOptions {
   repoDir: string;
-  env: NodeJS.ProcessEnv;
+  /** Variables added to git's environment (see `runGit`). */
+  env: Record<string, string>;
   /** The commit whose history to replay. */
   tip: string;
   stateFile: string;
@@ -52,7 +53,7 @@ function sessionOf(text: string | null): { id: string; at: string } | null {
  */
 export async function rebuildFromHistory(options: RebuildOptions): Promise<Rebuilt> {
   const { repoDir, env, tip } = options;
-  const list = await git(['rev-list', '--reverse', '--topo-order', tip], { cwd: repoDir, env });
+  const list = await gitLine(['rev-list', '--reverse', '--topo-order', tip], { cwd: repoDir, env });
   const commits = list.split('\n').filter(Boolean);
   const root = commits[0] ?? tip;
   const objects = await catFileBatch(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/run-cli.js';
 import {
   attemptsOf,
   endpoint,
@@ -75,10 +76,28 @@ describe('quantumwala run with the real claude CLI', () => {
     }
     expect(attemptsOf(state, '4')).toEqual([['succeeded', null]]);
 
+    // quantumwala status reads the state branch: per task status, attempts, duration, cost; totals.
+    const status = await runCli(['status', 'text-stats'], { cwd: repo, env: {} });
+    expect(status.code).toBe(0);
+    const rows = status.stdout.split('\n').filter((l) => /^\d[\d.]*\s+succeeded/.test(l));
+    expect(rows.map((l) => l.split(/\s+/).slice(0, 3))).toEqual(
+      ['1', '2.1', '2.2', '2.3', '3', '4', '5', '6', '7'].map((id) => [id, 'succeeded', '1']),
+    );
+    expect(status.stdout).toMatch(/totals: 9 succeeded · [\d.]+s of sessions · \$\d+\.\d{4}/);
+    const json = JSON.parse(
+      (await runCli(['status', 'text-stats', '--format', 'json'], { cwd: repo, env: {} })).stdout,
+    ) as {
+      run: { status: string; tasks: Record<string, unknown> };
+      spec: { progress: { percent: number } };
+    };
+    expect(json.run.status).toBe('succeeded');
+    expect(Object.keys(json.run.tasks)).toHaveLength(9);
+    expect(json.spec.progress.percent).toBe(100);
+
     // A rerun resumes: every task is done on the work branch, nothing runs again.
     const again = await run(repo, ['text-stats'], engineEnv(server));
     expect(again.code).toBe(0);
     expect(server.stats.sessionsStarted).toBe(9);
     expect(again.stdout).toContain('0 task(s) succeeded');
-  });
+  }, 180_000);
 });

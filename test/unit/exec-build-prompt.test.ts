@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildTaskPrompt, estimateSpecChars } from '../../src/exec/build-prompt.js';
+import { buildTaskPrompt, specChars } from '../../src/exec/build-prompt.js';
 import { extractPaths, mentionsPath } from '../../src/exec/extract-paths.js';
 import { splitMarkdownSections } from '../../src/exec/split-markdown-sections.js';
 import { fsSpecSource } from '../../src/spec/fs-spec-source.js';
@@ -113,10 +113,12 @@ describe('buildTaskPrompt (synthetic spec)', () => {
     expect(result.prompt).toContain('not found in the requirements document: 9.9');
   });
 
-  it('uses the exact size when given, else an estimate', () => {
+  it("measures the reduction against the spec's documents as read, or a given size", () => {
     expect(buildTaskPrompt(spec, task(spec, '1'), { fullSpecChars: 10_000 }).fullSpecChars).toBe(10_000);
-    expect(buildTaskPrompt(spec, task(spec, '1')).fullSpecChars).toBe(estimateSpecChars(spec));
-    expect(estimateSpecChars(spec)).toBeGreaterThan(design.length);
+    expect(buildTaskPrompt(spec, task(spec, '1')).fullSpecChars).toBe(specChars(spec));
+    expect(specChars(spec)).toBe(
+      spec.tasks.text.length + (spec.requirements?.text.length ?? 0) + design.length,
+    );
   });
 });
 
@@ -190,7 +192,7 @@ describeCorpus('buildTaskPrompt on the spec corpus', () => {
     for (const { repo, spec, fullChars } of await loadCorpus()) {
       const results = runnableTasks(spec).map((t) => ({
         t,
-        r: buildTaskPrompt(spec, t, { fullSpecChars: fullChars }),
+        r: buildTaskPrompt(spec, t),
       }));
       expect(results.length).toBeGreaterThan(0);
       for (const { t, r } of results) {

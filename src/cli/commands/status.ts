@@ -4,6 +4,7 @@ import { UserError } from '../../errors.js';
 import { runGit } from '../../git/index.js';
 import { createGitStateStore } from '../../state/git-state-store.js';
 import type { RunRecord, UnifiedState } from '../../state/state-schema.js';
+import { compareIds } from '../../util/compare-ids.js';
 import type { CliIo, CommonOptions } from '../io.js';
 
 export interface StatusOptions extends CommonOptions {
@@ -33,7 +34,7 @@ function latestRun(state: UnifiedState, spec: string): RunRecord | undefined {
 function runText(run: RunRecord): string {
   const rows = [['TASK', 'STATUS', 'ATTEMPTS', 'DURATION', 'COST', 'ERROR CLASS', 'TITLE']];
   let total = 0;
-  for (const [id, t] of Object.entries(run.tasks)) {
+  for (const [id, t] of Object.entries(run.tasks).sort(([a], [b]) => compareIds(a, b))) {
     const duration = t.attempts.reduce((sum, a) => sum + (a.duration_ms ?? 0), 0);
     const cost = t.attempts.reduce((sum, a) => sum + (a.cost_usd ?? 0), 0);
     total += duration;

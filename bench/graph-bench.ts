@@ -5,18 +5,7 @@ import type { TaskGraph } from '../src/graph/task-graph.js';
 import { createScheduler, type RunTaskState } from '../src/schedule/select-ready.js';
 import { parseTasks } from '../src/spec/parse-tasks.js';
 import type { Spec } from '../src/spec/types.js';
-
-/** A deterministic pseudo-random generator (mulberry32), so every run measures the same graphs. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../test/support/seeded-random.js';
 
 /**
  * A tasks.md of n tasks in 10-task groups, each task depending on up to three random tasks among the
@@ -112,7 +101,8 @@ export interface GraphBenchRow {
 export function benchGraphs(sizes: readonly number[], slots = 8): GraphBenchRow[] {
   const rows: GraphBenchRow[] = [];
   for (const n of sizes) {
-    const random = rng(n);
+    // Seeded, so every run measures the same graphs.
+    const random = seededRandom(n);
     const text = generateTasksMd(n, random);
     const repeats = n >= 10_000 ? 3 : 7;
     const times: number[] = [];

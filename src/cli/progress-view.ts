@@ -40,12 +40,15 @@ export function lineProgress(write: (line: string) => void, now: () => number = 
           break;
         case 'attempt_finished': {
           const cost = e.costUsd !== undefined ? `, $${e.costUsd.toFixed(4)}` : '';
+          const denied = e.permissionDenials?.length
+            ? ` (permission denied: ${e.permissionDenials.join('; ')})`
+            : '';
           const turns = e.turns !== undefined ? `, ${e.turns} turns` : '';
           if (e.outcome === 'succeeded')
-            write(`${stamp()} ${e.taskId} succeeded in ${seconds(e.durationMs)}${turns}${cost}`);
+            write(`${stamp()} ${e.taskId} succeeded in ${seconds(e.durationMs)}${turns}${cost}${denied}`);
           else
             write(
-              `${stamp()} ${e.taskId} ${e.outcome}: ${e.errorClass ?? 'error'}${e.message ? ` — ${e.message}` : ''}${cost}`,
+              `${stamp()} ${e.taskId} ${e.outcome}: ${e.errorClass ?? 'error'}${e.message ? ` — ${e.message}` : ''}${cost}${denied}`,
             );
           break;
         }

@@ -20,17 +20,13 @@ import {
   usd,
 } from './value-schemas.js';
 
-/** The tools a task may use unless the config says otherwise. */
-export const DEFAULT_ALLOWED_TOOLS = [
-  'Read',
-  'Write',
-  'Edit',
-  'Glob',
-  'Grep',
-  'LS',
-  'MultiEdit',
-  'TodoWrite',
-];
+/**
+ * The tools a task may use without asking, unless the config says otherwise. File edits are NOT
+ * listed: they come from `permission_mode: acceptEdits`, which confines them to the session's working
+ * directory (the task's worktree). A bare `Write` or `Edit` here would let a session write anywhere
+ * on the machine (observed with Claude Code 2.1.197).
+ */
+export const DEFAULT_ALLOWED_TOOLS = ['Read', 'Glob', 'Grep', 'LS', 'TodoWrite'];
 
 /** The placeholder in `workflow.work_branch` replaced by the spec's name. */
 export const SPEC_PLACEHOLDER = '{spec}';

@@ -125,17 +125,8 @@ export function runFinished(
   return { id: `${runId}:run_finished`, at: at(seconds), runId, type: 'run_finished', status };
 }
 
-/** A small deterministic PRNG (mulberry32), so shuffled tests fail the same way every time. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Shuffled tests use it so they fail the same way every time. */
+export { seededRandom } from './seeded-random.js';
 
 export function shuffle<T>(items: readonly T[], random: () => number): T[] {
   const out = [...items];

@@ -31,7 +31,7 @@ describe('defaults', () => {
         kill_grace_period: 10,
         extra_args: [],
         permission_mode: 'acceptEdits',
-        allowed_tools: ['Read', 'Write', 'Edit', 'Glob', 'Grep', 'LS', 'MultiEdit', 'TodoWrite'],
+        allowed_tools: ['Read', 'Glob', 'Grep', 'LS', 'TodoWrite'],
         disallowed_tools: [],
         max_retries: 3,
         retry_base_delay_ms: 2000,

@@ -26,7 +26,7 @@ describe('buildClaudeArgs', () => {
       'stream-json',
       '--verbose',
       '--allowedTools',
-      'Read,Write,Edit,Glob,Grep,LS,MultiEdit,TodoWrite',
+      'Read,Glob,Grep,LS,TodoWrite',
       '--permission-mode',
       'acceptEdits',
       '--',

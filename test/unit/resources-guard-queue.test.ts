@@ -1,62 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isAbortError } from '../../src/resources/abort-error.js';
-import type { ResourceLimits } from '../../src/resources/hold-back-reason.js';
 import { ResourceExhaustionError } from '../../src/resources/resource-exhaustion-error.js';
-import { createResourceGuard, type ResourceGuardOptions } from '../../src/resources/resource-guard.js';
-import type { SystemReading } from '../../src/resources/system-info-reader.js';
-import { createSystemSampler, type SystemSample } from '../../src/resources/system-sampler.js';
+import type { SystemSample } from '../../src/resources/system-sampler.js';
+import { flush, setup, track, useFakeTimersEachTest } from '../support/resources-fixture.js';
 
-const MB = 1024 * 1024;
-
-const LIMITS: ResourceLimits = {
-  max_concurrent_tasks: 4,
-  cpu_limit_percent: 80,
-  memory_limit_percent: 75,
-  memory_reserve_mb: 1024,
-  task_memory_estimate_mb: 512,
-  queue_timeout: 600,
-  queue_max_length: 10,
-  resource_check_interval: 1,
-};
-
-/** A machine whose readings the test sets; the guard sees it through the real sampler (1 s interval). */
-function setup(limits: Partial<ResourceLimits> = {}, extra: Partial<ResourceGuardOptions> = {}) {
-  const machine = { cpuPercent: 10, availableMb: 12_000, totalMb: 16_000 };
-  const read = vi.fn(async (): Promise<SystemReading> => ({
-    cpuPercent: machine.cpuPercent,
-    memoryTotalBytes: machine.totalMb * MB,
-    memoryAvailableBytes: machine.availableMb * MB,
-  }));
-  const sampler = createSystemSampler({ intervalMs: 1000, read });
-  const guard = createResourceGuard({ limits: { ...LIMITS, ...limits }, sampler, ...extra });
-  return { machine, read, guard };
-}
-
-/** Follows a promise without letting a rejection go unhandled. */
-function track<T>(promise: Promise<T>) {
-  const state: { status: 'pending' | 'fulfilled' | 'rejected'; value?: T; error?: unknown } = {
-    status: 'pending',
-  };
-  promise.then(
-    (value) => Object.assign(state, { status: 'fulfilled', value }),
-    (error: unknown) => Object.assign(state, { status: 'rejected', error }),
-  );
-  return state;
-}
-
-// Captured before the fake timers: one real macrotask turn drains every pending microtask.
-const realSetImmediate = setImmediate;
-async function flush(): Promise<void> {
-  await vi.advanceTimersByTimeAsync(0);
-  await new Promise<void>((resolve) => realSetImmediate(resolve));
-}
-
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTimersEachTest();
 
 describe('createResourceGuard: queue, sampling and stats', () => {
   it('rejects at once when the queue is full', async () => {

@@ -1,64 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ResourceLimits } from '../../src/resources/hold-back-reason.js';
-import {
-  createResourceGuard,
-  type Lease,
-  type ResourceGuardOptions,
-} from '../../src/resources/resource-guard.js';
-import type { SystemReading } from '../../src/resources/system-info-reader.js';
-import { createSystemSampler } from '../../src/resources/system-sampler.js';
+import { describe, expect, it, vi } from 'vitest';
+import { createResourceGuard, type Lease } from '../../src/resources/resource-guard.js';
+import { flush, LIMITS, setup, track, useFakeTimersEachTest } from '../support/resources-fixture.js';
 
-const MB = 1024 * 1024;
-
-const LIMITS: ResourceLimits = {
-  max_concurrent_tasks: 4,
-  cpu_limit_percent: 80,
-  memory_limit_percent: 75,
-  memory_reserve_mb: 1024,
-  task_memory_estimate_mb: 512,
-  queue_timeout: 600,
-  queue_max_length: 10,
-  resource_check_interval: 1,
-};
-
-/** A machine whose readings the test sets; the guard sees it through the real sampler (1 s interval). */
-function setup(limits: Partial<ResourceLimits> = {}, extra: Partial<ResourceGuardOptions> = {}) {
-  const machine = { cpuPercent: 10, availableMb: 12_000, totalMb: 16_000 };
-  const read = vi.fn(async (): Promise<SystemReading> => ({
-    cpuPercent: machine.cpuPercent,
-    memoryTotalBytes: machine.totalMb * MB,
-    memoryAvailableBytes: machine.availableMb * MB,
-  }));
-  const sampler = createSystemSampler({ intervalMs: 1000, read });
-  const guard = createResourceGuard({ limits: { ...LIMITS, ...limits }, sampler, ...extra });
-  return { machine, read, guard };
-}
-
-/** Follows a promise without letting a rejection go unhandled. */
-function track<T>(promise: Promise<T>) {
-  const state: { status: 'pending' | 'fulfilled' | 'rejected'; value?: T; error?: unknown } = {
-    status: 'pending',
-  };
-  promise.then(
-    (value) => Object.assign(state, { status: 'fulfilled', value }),
-    (error: unknown) => Object.assign(state, { status: 'rejected', error }),
-  );
-  return state;
-}
-
-// Captured before the fake timers: one real macrotask turn drains every pending microtask.
-const realSetImmediate = setImmediate;
-async function flush(): Promise<void> {
-  await vi.advanceTimersByTimeAsync(0);
-  await new Promise<void>((resolve) => realSetImmediate(resolve));
-}
-
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTimersEachTest();
 
 describe('createResourceGuard: admission', () => {
   it('caps the number of running tasks and admits the next on release', async () => {
@@ -96,34 +40,42 @@ describe('createResourceGuard: admission', () => {
     expect(a.status).toBe('fulfilled');
   });
 
-  it('holds a task back while memory use is over the limit', async () => {
-    const { machine, guard } = setup();
-    machine.availableMb = 2_000; // 87.5% used
-    const a = track(guard.acquire('a'));
-    await vi.advanceTimersByTimeAsync(3000);
-    expect(a.status).toBe('pending');
-    expect(guard.reason()).toBe(
-      '1 waiting: memory used 87.5% ≥ limit 75% (available 2000 MB, reserve 1024 MB + estimate 512 MB)',
-    );
-    machine.availableMb = 8_000;
-    await vi.advanceTimersByTimeAsync(1000);
-    expect(a.status).toBe('fulfilled');
-  });
-
-  it('holds a task back while available memory is below reserve + estimate', async () => {
-    const { machine, guard } = setup();
-    machine.totalMb = 4096;
-    machine.availableMb = 1400; // 65.8% used: under the percent limit, but 1400 < 1024 + 512
-    const big = track(guard.acquire('big'));
-    await vi.advanceTimersByTimeAsync(3000);
-    expect(big.status).toBe('pending');
-    expect(guard.reason()).toBe(
-      '1 waiting: memory available 1400 MB < reserve 1024 MB + estimate 512 MB (used 65.8%, limit 75%)',
-    );
-    machine.availableMb = 1600;
-    await vi.advanceTimersByTimeAsync(1000);
-    expect(big.status).toBe('fulfilled');
-  });
+  it.each([
+    [
+      'memory use is over the limit',
+      {
+        totalMb: 16_000,
+        availableMb: 2_000, // 87.5% used
+        reason:
+          '1 waiting: memory used 87.5% ≥ limit 75% (available 2000 MB, reserve 1024 MB + estimate 512 MB)',
+        clearedAvailableMb: 8_000,
+      },
+    ],
+    [
+      'available memory is below reserve + estimate',
+      {
+        totalMb: 4096,
+        availableMb: 1400, // 65.8% used: under the percent limit, but 1400 < 1024 + 512
+        reason:
+          '1 waiting: memory available 1400 MB < reserve 1024 MB + estimate 512 MB (used 65.8%, limit 75%)',
+        clearedAvailableMb: 1600,
+      },
+    ],
+  ] as const)(
+    'holds a task back while %s',
+    async (_when, { totalMb, availableMb, reason, clearedAvailableMb }) => {
+      const { machine, guard } = setup();
+      machine.totalMb = totalMb;
+      machine.availableMb = availableMb;
+      const a = track(guard.acquire('a'));
+      await vi.advanceTimersByTimeAsync(3000);
+      expect(a.status).toBe('pending');
+      expect(guard.reason()).toBe(reason);
+      machine.availableMb = clearedAvailableMb;
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(a.status).toBe('fulfilled');
+    },
+  );
 
   it('uses the per-task estimate and counts tasks started since the last reading', async () => {
     const { machine, guard } = setup();

@@ -1,5 +1,6 @@
 import { UserError } from '../../errors.js';
 import { loadSpec } from '../../spec/load-spec.js';
+import { formatTable } from '../format-table.js';
 import type { CliIo, CommonOptions } from '../io.js';
 import { openRepo } from '../repo-context.js';
 
@@ -23,16 +24,6 @@ export async function listCommand(options: CommonOptions, io: CliIo): Promise<nu
     }
     rows.push([location.name, location.format, tasks, location.dir]);
   }
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  io.stdout(
-    rows
-      .map((r) =>
-        r
-          .map((c, i) => c.padEnd(widths[i] ?? 0))
-          .join('  ')
-          .trimEnd(),
-      )
-      .join('\n'),
-  );
+  io.stdout(formatTable(rows));
   return 0;
 }

@@ -1,5 +1,6 @@
 import { runSpec } from '../../engine/run-spec.js';
 import type { RunResult } from '../../engine/run-loop.js';
+import { formatTable } from '../format-table.js';
 import type { CliIo, CommonOptions } from '../io.js';
 import { lineProgress, ttyProgress, type ProgressView } from '../progress-view.js';
 
@@ -24,15 +25,7 @@ function summaryTable(result: RunResult): string {
       t.errorClass ?? '',
     ]);
   }
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return formatTable(rows);
 }
 
 /** `quantumwala run`: exit 0 when every scheduled task succeeded, 1 otherwise. */

@@ -5,23 +5,12 @@ import { runGit } from '../../git/index.js';
 import { createGitStateStore } from '../../state/git-state-store.js';
 import type { RunRecord, UnifiedState } from '../../state/state-schema.js';
 import { compareIds } from '../../util/compare-ids.js';
+import { formatTable } from '../format-table.js';
 import type { CliIo, CommonOptions } from '../io.js';
 
 export interface StatusOptions extends CommonOptions {
   spec?: string;
   format: 'text' | 'json';
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
 }
 
 function latestRun(state: UnifiedState, spec: string): RunRecord | undefined {
@@ -55,7 +44,7 @@ function runText(run: RunRecord): string {
     `run ${run.id} · ${run.spec} · ${run.status} · started ${run.started_at}${run.finished_at ? ` · finished ${run.finished_at}` : ''}`,
     `work branch ${run.work_branch} · up to ${run.max_concurrent} at once (peak ${run.peak_concurrent}) · cost $${run.cost_usd.toFixed(4)}`,
     '',
-    table(rows),
+    formatTable(rows),
     '',
     `totals: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')} · ${(total / 1000).toFixed(1)}s of sessions · $${run.cost_usd.toFixed(4)}`,
     ...(run.message ? [`${run.message}`] : []),
@@ -111,6 +100,6 @@ export async function statusCommand(options: StatusOptions, io: CliIo): Promise<
       `$${(run?.cost_usd ?? 0).toFixed(4)}`,
     ]);
   }
-  io.stdout(rows.length > 1 ? table(rows) : 'No runs yet.');
+  io.stdout(rows.length > 1 ? formatTable(rows) : 'No runs yet.');
   return 0;
 }

@@ -6,6 +6,8 @@ const reportFile = process.env.QUANTUMWALA_TEST_REPORT;
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // @actions/workflow-parser imports its JSON schema without import attributes.
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
     testTimeout: 120_000,
     hookTimeout: 60_000,
     reporters: reportFile ? ['default', 'json'] : ['default'],

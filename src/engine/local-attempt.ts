@@ -1,8 +1,3 @@
-import path from 'node:path';
-import type { QuantumwalaConfig } from '../config/index.js';
-import { buildClaudeArgs, claudeEnv } from '../exec/claude-args.js';
-import { buildTaskPrompt } from '../exec/build-prompt.js';
-import { runClaude } from '../exec/run-claude.js';
 import {
   branchTip,
   commitTaskChanges,
@@ -12,19 +7,13 @@ import {
 } from '../git/index.js';
 import type { GraphTask } from '../graph/task-graph.js';
 import { runHook } from '../hooks/run-hook.js';
-import type { Spec } from '../spec/types.js';
 import type { AttemptOutcome, AttemptPlan } from './run-loop.js';
+import { runSession, type SessionContext } from './run-session.js';
 
-export interface LocalAttemptContext {
+export interface LocalAttemptContext extends SessionContext {
   repoDir: string;
   runId: string;
-  spec: Spec;
   workBranch: string;
-  config: QuantumwalaConfig;
-  claudeBin: string;
-  env: NodeJS.ProcessEnv;
-  /** Where transcripts go: `<logDir>/<task>-<attempt>.jsonl`. */
-  logDir: string;
   /** Landings on one branch from one process go one at a time (each still compare-and-swaps). */
   landingLock: <T>(fn: () => Promise<T>) => Promise<T>;
 }
@@ -90,49 +79,9 @@ export async function runLocalAttempt(
       return { ok: false, errorClass: 'hook_failed', message: pre.reason, durationMs: Date.now() - started };
     }
 
-    const { prompt } = buildTaskPrompt(ctx.spec, task.source);
-    const agent = plan.agent ?? task.source.agent;
-    const args = buildClaudeArgs({ prompt, agent }, ctx.config.execution, {
-      ...(plan.model ? { model: plan.model } : {}),
-      ...(agent ? { agent } : {}),
-    });
-    const transcriptPath = path.join(ctx.logDir, `${task.id.replace(/[^\w.-]/g, '_')}-${plan.attempt}.jsonl`);
-    const result = await runClaude({
-      bin: ctx.claudeBin,
-      args,
-      env: claudeEnv(ctx.config.execution, ctx.env),
-      cwd: worktree.path,
-      timeoutMs: plan.timeoutSeconds * 1000,
-      killGraceMs: ctx.config.execution.kill_grace_period * 1000,
-      transcriptPath,
-      signal,
-      label: { task: task.id, attempt: plan.attempt },
-    });
-    const s = result.summary;
-    const r = s.result;
-    const usage = numericUsage(r?.usage);
-    const spent = {
-      ...(s.sessionId ? { sessionId: s.sessionId } : {}),
-      ...(r?.numTurns !== undefined ? { turns: r.numTurns } : {}),
-      ...(r?.totalCostUsd !== undefined ? { costUsd: r.totalCostUsd } : {}),
-      ...(usage ? { usage } : {}),
-      ...(s.permissionDenials.length > 0
-        ? { permissionDenials: s.permissionDenials.map(describeDenial) }
-        : {}),
-      ...(plan.model ? { model: plan.model } : {}),
-      ...(agent ? { agent } : {}),
-    };
-    if (!result.classification.ok) {
-      const c = result.classification;
-      return {
-        ok: false,
-        errorClass: c.errorClass,
-        message: `${c.message} (transcript: ${transcriptPath})`,
-        ...(c.retryAfterMs !== undefined ? { retryAfterMs: c.retryAfterMs } : {}),
-        durationMs: Date.now() - started,
-        ...spent,
-      };
-    }
+    const session = await runSession(ctx, task, plan, worktree.path, signal);
+    if (session.failure) return { ...session.failure, durationMs: Date.now() - started };
+    const { spent } = session;
 
     const title = `${ctx.spec.location.name} ${task.id}: ${task.title}`;
     let commit: string;
@@ -171,26 +120,4 @@ export async function runLocalAttempt(
   } finally {
     await worktree.remove().catch(() => undefined);
   }
-}
-
-/** The token counts of a result's usage (the CLI adds nested objects such as server_tool_use). */
-function numericUsage(usage: Record<string, unknown> | undefined): Record<string, number> | undefined {
-  if (!usage) return undefined;
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(usage)) if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
-  return out;
-}
-
-/** A permission denial as one line: the tool and what it wanted (`Write src/a.ts`). */
-function describeDenial(denial: unknown): string {
-  if (typeof denial !== 'object' || denial === null) return String(denial);
-  const d = denial as { tool_name?: unknown; tool_input?: unknown };
-  const input = d.tool_input as { file_path?: unknown; command?: unknown } | undefined;
-  const what =
-    typeof input?.file_path === 'string'
-      ? input.file_path
-      : typeof input?.command === 'string'
-        ? input.command
-        : '';
-  return `${typeof d.tool_name === 'string' ? d.tool_name : 'tool'}${what ? ` ${what}` : ''}`;
 }

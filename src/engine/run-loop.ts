@@ -54,6 +54,8 @@ export interface RunLoopOptions {
   budgetUsd?: number;
   signal: AbortSignal;
   estimates?: ReadonlyMap<string, number>;
+  /** Write run_finished at the end (default). A GitHub job runs one task of a run and leaves it open. */
+  finishRun?: boolean;
 }
 
 export type RunStatus = 'succeeded' | 'failed' | 'budget_exceeded' | 'interrupted';
@@ -263,7 +265,8 @@ export async function runLoop(options: RunLoopOptions, ports: RunPorts): Promise
       : status === 'succeeded'
         ? `${tasks.length} task(s) succeeded, ${spent}`
         : `${tasks.length - failed.length} of ${tasks.length} task(s) succeeded, ${spent}`;
-  await ports.record([...closing, event('run_finished', { status, message })]);
+  const finish = options.finishRun === false ? [] : [event('run_finished', { status, message })];
+  if (closing.length + finish.length > 0) await ports.record([...closing, ...finish]);
   return { status, message, tasks, costUsd, peakConcurrent };
 }
 

@@ -1,11 +1,13 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchAction } from './action-bench.js';
 import { benchEngine } from './engine-bench.js';
 import { benchGraphs } from './graph-bench.js';
 import { benchPrompts } from './prompt-bench.js';
 
-const corpus = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/specs');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const corpus = path.resolve(root, '../shared/specs');
 
 /**
  * `npm run bench`: measurements, never assertions. Figures depend on the machine; the header says
@@ -46,6 +48,13 @@ async function main(): Promise<void> {
   }
   console.log(
     `  mean over all ${count} tasks: a prompt is ${(weighted / count).toFixed(3)} of its whole spec`,
+  );
+  console.log('');
+  const a = benchAction(root);
+  console.log(
+    `The action bundle: dist/index.js ${(a.bundleBytes / 1024 / 1024).toFixed(2)} MiB; cold start of ` +
+      `\`node dist/index.js --version\` ${a.coldStartMs.toFixed(0)} ms (median of 9), against ` +
+      `${a.nodeBaselineMs.toFixed(0)} ms for a bare \`node -e 0\` (${(a.coldStartMs / a.nodeBaselineMs).toFixed(2)}×)`,
   );
   console.log('');
   console.log(

@@ -151,32 +151,35 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
     cwd: workspace,
   });
   const now = () => new Date();
-  const record = async (events: StateEvent[]): Promise<void> => {
-    await store.append(events);
-  };
-  // The app writes run_started when it dispatches; a job started by hand (or a test) writes it here.
+  // The app writes run_started when it dispatches; a job started by hand (or a test) writes it too.
   // It lists every task of the plan, so whichever job writes it first, the others find their task.
-  await record([
-    {
-      type: 'run_started',
-      id: `run_started:${inputs.runId}`,
-      at: now().toISOString(),
-      runId: inputs.runId,
-      spec: spec.location.name,
-      specDir: spec.location.dir,
-      format: spec.location.format,
-      workBranch,
-      mode: 'github',
-      maxConcurrent: config.resources.max_concurrent_tasks,
-      ...(env.GITHUB_ACTOR ? { requestedBy: env.GITHUB_ACTOR } : {}),
-      tasks: plan.graph.units.map((u) => ({
-        id: u.id,
-        title: u.title,
-        deps: u.deps,
-        ...(u.source.agent ? { agent: u.source.agent } : {}),
-      })),
-    },
-  ]);
+  // It goes out with the job's first event: one state commit fewer per job, and fewer lost races
+  // when many jobs of a run start together.
+  let pending: StateEvent[] = [];
+  const record = async (events: StateEvent[]): Promise<void> => {
+    const batch = [...pending, ...events];
+    pending = [];
+    await store.append(batch);
+  };
+  pending.push({
+    type: 'run_started',
+    id: `run_started:${inputs.runId}`,
+    at: now().toISOString(),
+    runId: inputs.runId,
+    spec: spec.location.name,
+    specDir: spec.location.dir,
+    format: spec.location.format,
+    workBranch,
+    mode: 'github',
+    maxConcurrent: config.resources.max_concurrent_tasks,
+    ...(env.GITHUB_ACTOR ? { requestedBy: env.GITHUB_ACTOR } : {}),
+    tasks: plan.graph.units.map((u) => ({
+      id: u.id,
+      title: u.title,
+      deps: u.deps,
+      ...(u.source.agent ? { agent: u.source.agent } : {}),
+    })),
+  });
 
   const logDir = path.join(env.RUNNER_TEMP ?? os.tmpdir(), 'quantumwala', inputs.runId);
   const ctx = {

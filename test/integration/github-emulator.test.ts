@@ -230,4 +230,60 @@ describe('GitHub emulator', () => {
       (await failure(gh.repos.getCollaboratorPermissionLevel({ ...repo, username: 'nobody' }))).status,
     ).toBe(404);
   });
+  it('concurrent PUT contents with a sha precondition: 409s for lost races, never a 5xx', async () => {
+    const WRITERS = 6;
+    const ATTEMPTS = 5; // per writer: a bounded count of GET + PUT rounds
+    const branch = 'hammer';
+    const file = 'hammer/events.txt';
+    await gh.git.createRef({ ...repo, ref: `refs/heads/${branch}`, sha: await headOf('main') });
+    const statuses: number[] = [];
+    const won: { commit: string; line: string }[] = [];
+    await Promise.all(
+      Array.from({ length: WRITERS }, async (_, w) => {
+        for (let i = 0; i < ATTEMPTS; i++) {
+          let sha: string | undefined;
+          let text = '';
+          try {
+            const got = await gh.repos.getContent({ ...repo, path: file, ref: branch });
+            if (Array.isArray(got.data) || got.data.type !== 'file') throw new Error('expected a file');
+            sha = got.data.sha;
+            text = Buffer.from(got.data.content, 'base64').toString();
+          } catch (error) {
+            if ((error as { status?: number }).status !== 404) throw error;
+          }
+          const line = `writer ${w} round ${i}\n`;
+          try {
+            const put = await gh.repos.createOrUpdateFileContents({
+              ...repo,
+              path: file,
+              branch,
+              message: line,
+              content: Buffer.from(text + line).toString('base64'),
+              ...(sha === undefined ? {} : { sha }),
+            });
+            statuses.push(put.status);
+            won.push({ commit: put.data.commit.sha ?? '', line });
+          } catch (error) {
+            const status = (error as { status?: number }).status;
+            if (typeof status !== 'number') throw error;
+            statuses.push(status);
+          }
+        }
+      }),
+    );
+    expect(statuses).toHaveLength(WRITERS * ATTEMPTS);
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+    // A lost race is 409 (stale sha) or 422 (the file was created since it was found missing).
+    expect(statuses.every((s) => [200, 201, 409, 422].includes(s))).toBe(true);
+    expect(won.length).toBeGreaterThan(0);
+    const history = await gh.repos.listCommits({ ...repo, sha: branch, per_page: 100 });
+    const shas = new Set(history.data.map((c) => c.sha));
+    for (const w of won) expect(shas.has(w.commit)).toBe(true);
+    const final = await gh.repos.getContent({ ...repo, path: file, ref: branch });
+    if (Array.isArray(final.data) || final.data.type !== 'file') throw new Error('expected a file');
+    const lines = Buffer.from(final.data.content, 'base64').toString();
+    for (const w of won) expect(lines).toContain(w.line);
+    expect(lines.split('\n').filter(Boolean)).toHaveLength(won.length);
+    expect(emu.violations).toEqual([]);
+  }, 120_000);
 });

@@ -9,7 +9,7 @@ const OWNER = 'octo';
 const REPO = 'proj';
 const TOKEN = 'ghs_emulator0token';
 const WRITERS = 8;
-const PER_WRITER = 10;
+const PER_WRITER = 4;
 
 let emu: GitHubEmulator | undefined;
 afterEach(async () => {
@@ -97,7 +97,7 @@ describe('GitHub state store against the GitHub API emulator', () => {
     expect(commits).toHaveLength(1 + appends);
     e.assertNoViolations();
     e.assertNoRejections();
-  }, 240_000);
+  }, 480_000);
 
   it('rebuilds a corrupt state.json from the history the store wrote', async () => {
     emu = await startGitHubEmulator({ owner: OWNER, repo: REPO, token: TOKEN });

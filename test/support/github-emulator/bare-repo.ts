@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { runGit, runGitRaw } from '../../../src/git/run-git.js';
+import { GitError, runGit, runGitRaw, type GitResult, type RunGitOptions } from '../../../src/git/run-git.js';
 import { writeTreeWithChanges, type TreeChange } from './tree-writer.js';
 
 export const ZERO_SHA = '0'.repeat(40);
@@ -33,6 +33,24 @@ export interface TreeEntry {
 
 export const isoSeconds = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
+/**
+ * Runs git, again when it did not run at all (exit code -1: spawn EAGAIN/ENOMEM or killed, as under a
+ * loaded CI runner): a request must not fail with a 500 because a process could not be started.
+ */
+async function withSpawnRetry<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!(error instanceof GitError) || error.exitCode !== -1 || attempt >= 4) throw error;
+      await new Promise((r) => setTimeout(r, 25 * attempt));
+    }
+  }
+}
+
+const gitRetrying = (args: string[], options: RunGitOptions): Promise<GitResult> =>
+  withSpawnRetry(() => runGit(args, options));
+
 const DEFAULT_SIGNATURE = { name: 'Quantumwala Emulator', email: 'emulator@example.com' };
 
 function parseSignature(line: string): Signature {
@@ -57,7 +75,7 @@ export class BareRepo {
     if (options.dir !== undefined) return new BareRepo(options.dir, undefined);
     const tempRoot = await mkdtemp(path.join(os.tmpdir(), 'gh-emulator-'));
     const dir = path.join(tempRoot, `${options.name}.git`);
-    await runGit(['init', '--quiet', '--bare', `--initial-branch=${options.defaultBranch}`, dir], {
+    await gitRetrying(['init', '--quiet', '--bare', `--initial-branch=${options.defaultBranch}`, dir], {
       cwd: tempRoot,
     });
     const repo = new BareRepo(dir, tempRoot);
@@ -84,11 +102,11 @@ export class BareRepo {
   }
 
   async git(args: string[], input?: string | Buffer, env?: Record<string, string>): Promise<string> {
-    return (await runGit(args, { cwd: this.dir, input, env })).stdout;
+    return (await gitRetrying(args, { cwd: this.dir, input, env })).stdout;
   }
 
   private async tryGit(args: string[]): Promise<string | null> {
-    const r = await runGit(args, { cwd: this.dir, allowFail: true });
+    const r = await gitRetrying(args, { cwd: this.dir, allowFail: true });
     return r.exitCode === 0 ? r.stdout : null;
   }
 
@@ -123,17 +141,17 @@ export class BareRepo {
 
   /** Compare-and-swap: moves `fullRef` to `newSha` only if it is at `oldSha` (ZERO_SHA: absent). */
   async updateRef(fullRef: string, newSha: string, oldSha: string): Promise<boolean> {
-    const r = await runGit(['update-ref', fullRef, newSha, oldSha], { cwd: this.dir, allowFail: true });
+    const r = await gitRetrying(['update-ref', fullRef, newSha, oldSha], { cwd: this.dir, allowFail: true });
     return r.exitCode === 0;
   }
 
   async deleteRef(fullRef: string, oldSha: string): Promise<boolean> {
-    const r = await runGit(['update-ref', '-d', fullRef, oldSha], { cwd: this.dir, allowFail: true });
+    const r = await gitRetrying(['update-ref', '-d', fullRef, oldSha], { cwd: this.dir, allowFail: true });
     return r.exitCode === 0;
   }
 
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
-    const r = await runGit(['merge-base', '--is-ancestor', ancestor, descendant], {
+    const r = await gitRetrying(['merge-base', '--is-ancestor', ancestor, descendant], {
       cwd: this.dir,
       allowFail: true,
     });
@@ -146,7 +164,7 @@ export class BareRepo {
 
   async readBlob(sha: string): Promise<Buffer | null> {
     if ((await this.objectType(sha)) !== 'blob') return null;
-    return (await runGitRaw(['cat-file', 'blob', sha], { cwd: this.dir })).stdout;
+    return (await withSpawnRetry(() => runGitRaw(['cat-file', 'blob', sha], { cwd: this.dir }))).stdout;
   }
 
   /** Entries of a tree (or of a commit's tree), `recursive` including subtrees and their contents. */

@@ -71,8 +71,12 @@ async function applyMoveRef(core: EmulatorCore, fault: { ref: string; toSha?: st
 async function injectFaults(p: Pipeline, faults: FaultSpec[], id: string): Promise<ApiError | undefined> {
   for (const fault of faults) {
     if (fault.kind === 'latency') await new Promise((r) => setTimeout(r, fault.latencyMs));
-    else if (fault.kind === 'move-ref') await applyMoveRef(p.core, fault);
-    else if (fault.kind === '5xx') return new ApiError(fault.status ?? 502, 'Server Error');
+    else if (fault.kind === 'move-ref') {
+      // A concurrent writer that loses its own race just doesn't move the ref: never a 500.
+      await applyMoveRef(p.core, fault).catch((error: unknown) => {
+        if (!(error instanceof ApiError)) throw error;
+      });
+    } else if (fault.kind === '5xx') return new ApiError(fault.status ?? 502, 'Server Error');
     else {
       const e = new ApiError(403, `${SECONDARY}${id}.`, undefined, SECONDARY_DOCS);
       Object.assign(e, { retryAfter: fault.retryAfter ?? 1 });
@@ -80,6 +84,11 @@ async function injectFaults(p: Pipeline, faults: FaultSpec[], id: string): Promi
     }
   }
   return undefined;
+}
+
+/** An error's stack (which starts with its message), for the violations list. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
 }
 
 function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false } {
@@ -156,9 +165,10 @@ export async function handleRequest(
     reply = await compiled.def.handler({ core: p.core, params, query: url.searchParams, body });
   } catch (error) {
     if (!(error instanceof ApiError)) {
-      p.violations.push(`${record.route}: handler failed: ${String(error)}`);
+      p.violations.push(`${record.route}: handler failed: ${describeError(error)}`);
       return finish(500, { message: 'Server Error', documentation_url: DOCS, status: '500' });
     }
+    if (error.status >= 500) p.violations.push(`${record.route}: handler answered ${describeError(error)}`);
     reply = { status: error.status, body: error.body };
   }
   const schema = responseSchema(p.doc, compiled.op, reply.status);

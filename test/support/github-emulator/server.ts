@@ -15,7 +15,7 @@ import { OpenApiValidator } from './openapi/openapi-validator.js';
 import { loadSpec } from './openapi/spec-document.js';
 import { pullRoutes } from './pull-routes.js';
 import { repoRoutes } from './repo-routes.js';
-import { handleRequest, type Pipeline } from './request-pipeline.js';
+import { describeError, handleRequest, type Pipeline } from './request-pipeline.js';
 import { RouteTable } from './route-table.js';
 import type { GitHubEmulator, GitHubEmulatorOptions, RecordedRequest, RejectedRequest } from './types.js';
 
@@ -86,7 +86,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
   };
   const server = http.createServer((req, res) => {
     handleRequest(pipeline, req, res).catch((error: unknown) => {
-      violations.push(`${req.method ?? ''} ${req.url ?? ''}: ${String(error)}`);
+      violations.push(`${req.method ?? ''} ${req.url ?? ''}: ${describeError(error)}`);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end('{"message":"Server Error"}');
     });

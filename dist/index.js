@@ -73405,13 +73405,162 @@ function sessionEnv(env, credentials) {
     return { ...out, ...credentials };
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/exec/retry-policy.ts
+/** Exponential backoff with full jitter: random · min(max, base · 2^(attempt-1)). */
+function backoffDelayMs(attempt, config, random) {
+    const exponent = Math.max(0, attempt - 1);
+    const cap = Math.min(config.retry_max_delay_ms, config.retry_base_delay_ms * 2 ** Math.min(exponent, 30));
+    const r = Math.min(Math.max(random(), 0), 1);
+    return Math.round(cap * r);
+}
+const retry_policy_NEVER = {
+    auth_error: 'authentication fails the same way every time: fix the API key or login',
+    budget_exceeded: 'the budget is spent: raise execution.max_budget_usd or the account credit',
+    resource_exhaustion: 'not retried here: the resource guard queues the task until resources free up',
+    interrupted: 'the run was interrupted',
+    dependency_missing: 'a dependency is missing: retrying cannot add it',
+    state_inconsistency: 'the state is inconsistent: it needs repair, not a retry',
+    hook_failed: 'a hook failed: fix the hook script',
+};
+/**
+ * Whether and how to retry a failed attempt:
+ * - timeout: retry with twice the timeout, no delay (the timeout was the wait);
+ * - rate_limited, overloaded: back off, at least as long as the API asked (retry-after);
+ * - agent_failure: back off, then switch to execution.fallback_model / fallback_agent when they are
+ *   configured and not yet in use (the fallback agent only replaces an agent the task named), else
+ *   a plain retry;
+ * - context_error: retry at once (the engine reloads the spec and rebuilds the prompt);
+ * - merge_conflict: retry at once (the engine rebases the task on the new tip);
+ * - max_turns: retried only when a fallback model is configured and not yet in use (a stronger model
+ *   may finish in fewer turns); otherwise the same limit would cut the same work off again;
+ * - auth_error, budget_exceeded, resource_exhaustion (the guard queues), interrupted,
+ *   dependency_missing, state_inconsistency, hook_failed: never.
+ * At most execution.max_retries retries: attempt n may be retried while n ≤ max_retries.
+ */
+function decideRetry(input) {
+    const { errorClass, attempt, config, previousTimeoutSeconds, random } = input;
+    const never = retry_policy_NEVER[errorClass];
+    if (never !== undefined)
+        return { retry: false, reason: `${errorClass}: ${never}` };
+    if (attempt > config.max_retries) {
+        return {
+            retry: false,
+            reason: `${errorClass}: gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} (execution.max_retries = ${config.max_retries})`,
+        };
+    }
+    const backoff = backoffDelayMs(attempt, config, random);
+    const useFallbackModel = config.fallback_model !== undefined && config.fallback_model !== input.currentModel
+        ? config.fallback_model
+        : undefined;
+    switch (errorClass) {
+        case 'timeout':
+            return {
+                retry: true,
+                delayMs: 0,
+                timeoutSeconds: previousTimeoutSeconds * 2,
+                reason: 'timeout: doubled the timeout',
+            };
+        case 'rate_limited':
+        case 'overloaded': {
+            const hint = Math.max(0, Math.round(input.retryAfterMs ?? 0));
+            return {
+                retry: true,
+                delayMs: Math.max(hint, backoff),
+                timeoutSeconds: previousTimeoutSeconds,
+                reason: `${errorClass}: backing off`,
+            };
+        }
+        case 'agent_failure': {
+            const agent = input.currentAgent !== undefined &&
+                config.fallback_agent !== undefined &&
+                config.fallback_agent !== input.currentAgent
+                ? config.fallback_agent
+                : undefined;
+            const fallback = [useFallbackModel && `model ${useFallbackModel}`, agent && `agent ${agent}`].filter(Boolean);
+            return {
+                retry: true,
+                delayMs: backoff,
+                timeoutSeconds: previousTimeoutSeconds,
+                ...(useFallbackModel !== undefined ? { model: useFallbackModel } : {}),
+                ...(agent !== undefined ? { agent } : {}),
+                reason: fallback.length
+                    ? `agent_failure: retrying with ${fallback.join(' and ')}`
+                    : 'agent_failure: retrying',
+            };
+        }
+        case 'context_error':
+            return {
+                retry: true,
+                delayMs: 0,
+                timeoutSeconds: previousTimeoutSeconds,
+                reason: 'context_error: retrying with a reloaded spec',
+            };
+        case 'merge_conflict':
+            return {
+                retry: true,
+                delayMs: 0,
+                timeoutSeconds: previousTimeoutSeconds,
+                reason: 'merge_conflict: retrying on the new tip',
+            };
+        case 'max_turns':
+            if (useFallbackModel === undefined) {
+                return {
+                    retry: false,
+                    reason: 'max_turns: the turn limit would stop a retry the same way (raise execution.max_turns)',
+                };
+            }
+            return {
+                retry: true,
+                delayMs: 0,
+                timeoutSeconds: previousTimeoutSeconds,
+                model: useFallbackModel,
+                reason: `max_turns: retrying once with model ${useFallbackModel}`,
+            };
+        default:
+            return { retry: false, reason: `${errorClass}: not retried` };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/policy-ports.ts
+
+
+
+/**
+ * The parts of the run loop's ports that are policy, the same in every mode: the first attempt's
+ * plan (timeout by whether the task names an agent, the configured model), the retry decision, the
+ * clock, ids and abortable sleep.
+ */
+function policyPorts(config) {
+    const execution = config.execution;
+    return {
+        decideRetry: (task, outcome, plan) => decideRetry({
+            errorClass: outcome.errorClass ?? 'agent_failure',
+            attempt: plan.attempt,
+            config: execution,
+            previousTimeoutSeconds: plan.timeoutSeconds,
+            retryAfterMs: outcome.retryAfterMs,
+            random: Math.random,
+            currentModel: plan.model ?? execution.model,
+            currentAgent: plan.agent ?? task.source.agent,
+        }),
+        firstPlan: (task) => ({
+            attempt: 1,
+            timeoutSeconds: task.source.agent ? execution.agent_timeout : execution.default_timeout,
+            ...(execution.model ? { model: execution.model } : {}),
+        }),
+        sleep: (ms, signal) => (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal }),
+        now: () => new Date(),
+        newId: external_node_crypto_.randomUUID,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/graph/analysis.ts
 function estimateOf(estimates, id) {
     const e = estimates?.get(id);
@@ -73750,122 +73899,6 @@ function run_loop_pick(obj, keys) {
         if (obj[k] !== undefined)
             out[k] = obj[k];
     return out;
-}
-
-;// CONCATENATED MODULE: ./src/exec/retry-policy.ts
-/** Exponential backoff with full jitter: random · min(max, base · 2^(attempt-1)). */
-function backoffDelayMs(attempt, config, random) {
-    const exponent = Math.max(0, attempt - 1);
-    const cap = Math.min(config.retry_max_delay_ms, config.retry_base_delay_ms * 2 ** Math.min(exponent, 30));
-    const r = Math.min(Math.max(random(), 0), 1);
-    return Math.round(cap * r);
-}
-const retry_policy_NEVER = {
-    auth_error: 'authentication fails the same way every time: fix the API key or login',
-    budget_exceeded: 'the budget is spent: raise execution.max_budget_usd or the account credit',
-    resource_exhaustion: 'not retried here: the resource guard queues the task until resources free up',
-    interrupted: 'the run was interrupted',
-    dependency_missing: 'a dependency is missing: retrying cannot add it',
-    state_inconsistency: 'the state is inconsistent: it needs repair, not a retry',
-    hook_failed: 'a hook failed: fix the hook script',
-};
-/**
- * Whether and how to retry a failed attempt:
- * - timeout: retry with twice the timeout, no delay (the timeout was the wait);
- * - rate_limited, overloaded: back off, at least as long as the API asked (retry-after);
- * - agent_failure: back off, then switch to execution.fallback_model / fallback_agent when they are
- *   configured and not yet in use (the fallback agent only replaces an agent the task named), else
- *   a plain retry;
- * - context_error: retry at once (the engine reloads the spec and rebuilds the prompt);
- * - merge_conflict: retry at once (the engine rebases the task on the new tip);
- * - max_turns: retried only when a fallback model is configured and not yet in use (a stronger model
- *   may finish in fewer turns); otherwise the same limit would cut the same work off again;
- * - auth_error, budget_exceeded, resource_exhaustion (the guard queues), interrupted,
- *   dependency_missing, state_inconsistency, hook_failed: never.
- * At most execution.max_retries retries: attempt n may be retried while n ≤ max_retries.
- */
-function decideRetry(input) {
-    const { errorClass, attempt, config, previousTimeoutSeconds, random } = input;
-    const never = retry_policy_NEVER[errorClass];
-    if (never !== undefined)
-        return { retry: false, reason: `${errorClass}: ${never}` };
-    if (attempt > config.max_retries) {
-        return {
-            retry: false,
-            reason: `${errorClass}: gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} (execution.max_retries = ${config.max_retries})`,
-        };
-    }
-    const backoff = backoffDelayMs(attempt, config, random);
-    const useFallbackModel = config.fallback_model !== undefined && config.fallback_model !== input.currentModel
-        ? config.fallback_model
-        : undefined;
-    switch (errorClass) {
-        case 'timeout':
-            return {
-                retry: true,
-                delayMs: 0,
-                timeoutSeconds: previousTimeoutSeconds * 2,
-                reason: 'timeout: doubled the timeout',
-            };
-        case 'rate_limited':
-        case 'overloaded': {
-            const hint = Math.max(0, Math.round(input.retryAfterMs ?? 0));
-            return {
-                retry: true,
-                delayMs: Math.max(hint, backoff),
-                timeoutSeconds: previousTimeoutSeconds,
-                reason: `${errorClass}: backing off`,
-            };
-        }
-        case 'agent_failure': {
-            const agent = input.currentAgent !== undefined &&
-                config.fallback_agent !== undefined &&
-                config.fallback_agent !== input.currentAgent
-                ? config.fallback_agent
-                : undefined;
-            const fallback = [useFallbackModel && `model ${useFallbackModel}`, agent && `agent ${agent}`].filter(Boolean);
-            return {
-                retry: true,
-                delayMs: backoff,
-                timeoutSeconds: previousTimeoutSeconds,
-                ...(useFallbackModel !== undefined ? { model: useFallbackModel } : {}),
-                ...(agent !== undefined ? { agent } : {}),
-                reason: fallback.length
-                    ? `agent_failure: retrying with ${fallback.join(' and ')}`
-                    : 'agent_failure: retrying',
-            };
-        }
-        case 'context_error':
-            return {
-                retry: true,
-                delayMs: 0,
-                timeoutSeconds: previousTimeoutSeconds,
-                reason: 'context_error: retrying with a reloaded spec',
-            };
-        case 'merge_conflict':
-            return {
-                retry: true,
-                delayMs: 0,
-                timeoutSeconds: previousTimeoutSeconds,
-                reason: 'merge_conflict: retrying on the new tip',
-            };
-        case 'max_turns':
-            if (useFallbackModel === undefined) {
-                return {
-                    retry: false,
-                    reason: 'max_turns: the turn limit would stop a retry the same way (raise execution.max_turns)',
-                };
-            }
-            return {
-                retry: true,
-                delayMs: 0,
-                timeoutSeconds: previousTimeoutSeconds,
-                model: useFallbackModel,
-                reason: `max_turns: retrying once with model ${useFallbackModel}`,
-            };
-        default:
-            return { retry: false, reason: `${errorClass}: not retried` };
-    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/is-plain-obj/index.js
@@ -91881,6 +91914,26 @@ async function runHook(config, name, context) {
     return { ran: true, ok: true, durationMs: Date.now() - started, output };
 }
 
+;// CONCATENATED MODULE: ./src/hooks/task-hook-env.ts
+/**
+ * The environment of a pre_task or post_task hook: PATH and HOME of the run, and the task's context
+ * in QUANTUMWALA_* variables (README, "Hooks"); nothing else of the run's environment (no secrets).
+ */
+function taskHookEnv(ctx, task, attempt, extra) {
+    return {
+        PATH: ctx.env.PATH,
+        HOME: ctx.env.HOME,
+        QUANTUMWALA_RUN_ID: ctx.runId,
+        QUANTUMWALA_SPEC: ctx.spec.location.name,
+        QUANTUMWALA_SPEC_DIR: ctx.spec.location.dir,
+        QUANTUMWALA_TASK_ID: task.id,
+        QUANTUMWALA_TASK_TITLE: task.title,
+        QUANTUMWALA_ATTEMPT: String(attempt),
+        QUANTUMWALA_WORK_BRANCH: ctx.workBranch,
+        ...extra,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/exec/claude-args.ts
 /**
  * Marks the end of the options: the prompt always comes after it, so a prompt that starts with `-`
@@ -92872,16 +92925,8 @@ async function landAndPush(options) {
         if (tip === null)
             throw new Error(`the work branch ${branch} does not exist on ${remote}`);
         await run_git_runGit(['update-ref', `refs/heads/${landing}`, tip], { cwd: workspace });
-        const { commit } = await landTask({
-            repoDir: workspace,
-            branch: landing,
-            codeCommit: options.codeCommit,
-            base: options.base,
-            tasksFile: options.tasksFile,
-            taskLine: options.taskLine,
-            taskId: options.taskId,
-            message: options.message,
-        });
+        const { workspace: _workspace, remote: _remote, maxAttempts: _max, ...land } = options;
+        const { commit } = await landTask({ ...land, repoDir: workspace, branch: landing });
         const pushed = await run_git_runGit(['push', '--quiet', remote, `${commit}:refs/heads/${branch}`], {
             cwd: workspace,
             allowFail: true,
@@ -92897,6 +92942,7 @@ async function landAndPush(options) {
 }
 
 ;// CONCATENATED MODULE: ./src/action/action-attempt.ts
+
 
 
 
@@ -92922,19 +92968,7 @@ async function runActionAttempt(ctx, task, plan, signal) {
     // A fresh start for every attempt: what an earlier attempt left behind must not leak into this one.
     await run_git_runGit(['checkout', '--quiet', '--force', '--detach', base], { cwd: ctx.workspace });
     await run_git_runGit(['clean', '-fdq'], { cwd: ctx.workspace });
-    const hookEnv = (extra) => ({
-        PATH: ctx.env.PATH,
-        HOME: ctx.env.HOME,
-        QUANTUMWALA_RUN_ID: ctx.runId,
-        QUANTUMWALA_SPEC: ctx.spec.location.name,
-        QUANTUMWALA_SPEC_DIR: ctx.spec.location.dir,
-        QUANTUMWALA_TASK_ID: task.id,
-        QUANTUMWALA_TASK_TITLE: task.title,
-        QUANTUMWALA_ATTEMPT: String(plan.attempt),
-        QUANTUMWALA_WORK_BRANCH: ctx.workBranch,
-        QUANTUMWALA_WORKTREE: ctx.workspace,
-        ...extra,
-    });
+    const hookEnv = (extra) => taskHookEnv(ctx, task, plan.attempt, { QUANTUMWALA_WORKTREE: ctx.workspace, ...extra });
     const pre = await runHook(ctx.config, 'pre_task', { repoDir: ctx.workspace, env: hookEnv({}) });
     if (pre.ran && !pre.ok)
         return fail('hook_failed', pre.reason);
@@ -93122,8 +93156,6 @@ async function writeJobSummary(env, input) {
 
 
 
-
-
 function requireEnv(env, name) {
     const value = env[name];
     if (!value)
@@ -93286,25 +93318,8 @@ async function runAction(env = process.env) {
                 warning(`task ${t.id} attempt ${attemptPlan.attempt}: ${o.errorClass}: ${o.message ?? ''}`);
             return o;
         },
-        decideRetry: (t, o, attemptPlan) => decideRetry({
-            errorClass: o.errorClass ?? 'agent_failure',
-            attempt: attemptPlan.attempt,
-            config: config.execution,
-            previousTimeoutSeconds: attemptPlan.timeoutSeconds,
-            retryAfterMs: o.retryAfterMs,
-            random: Math.random,
-            currentModel: attemptPlan.model ?? config.execution.model,
-            currentAgent: attemptPlan.agent ?? t.source.agent,
-        }),
-        firstPlan: (t) => ({
-            attempt: 1,
-            timeoutSeconds: t.source.agent ? config.execution.agent_timeout : config.execution.default_timeout,
-            ...(config.execution.model ? { model: config.execution.model } : {}),
-        }),
         record,
-        sleep: (ms, signal) => (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal }),
-        now,
-        newId: external_node_crypto_.randomUUID,
+        ...policyPorts(config),
     };
     const controller = new AbortController();
     const stop = () => controller.abort();

@@ -1,6 +1,7 @@
 import { commitTaskChanges, MergeConflictError, runGit } from '../git/index.js';
 import type { GraphTask } from '../graph/task-graph.js';
 import { runHook } from '../hooks/run-hook.js';
+import { taskHookEnv } from '../hooks/task-hook-env.js';
 import type { AttemptOutcome, AttemptPlan } from '../engine/run-loop.js';
 import { runSession, type SessionContext } from '../engine/run-session.js';
 import { fetchTip, landAndPush } from './land-and-push.js';
@@ -39,19 +40,8 @@ export async function runActionAttempt(
   await runGit(['checkout', '--quiet', '--force', '--detach', base], { cwd: ctx.workspace });
   await runGit(['clean', '-fdq'], { cwd: ctx.workspace });
 
-  const hookEnv = (extra: Record<string, string>) => ({
-    PATH: ctx.env.PATH,
-    HOME: ctx.env.HOME,
-    QUANTUMWALA_RUN_ID: ctx.runId,
-    QUANTUMWALA_SPEC: ctx.spec.location.name,
-    QUANTUMWALA_SPEC_DIR: ctx.spec.location.dir,
-    QUANTUMWALA_TASK_ID: task.id,
-    QUANTUMWALA_TASK_TITLE: task.title,
-    QUANTUMWALA_ATTEMPT: String(plan.attempt),
-    QUANTUMWALA_WORK_BRANCH: ctx.workBranch,
-    QUANTUMWALA_WORKTREE: ctx.workspace,
-    ...extra,
-  });
+  const hookEnv = (extra: Record<string, string>) =>
+    taskHookEnv(ctx, task, plan.attempt, { QUANTUMWALA_WORKTREE: ctx.workspace, ...extra });
   const pre = await runHook(ctx.config, 'pre_task', { repoDir: ctx.workspace, env: hookEnv({}) });
   if (pre.ran && !pre.ok) return fail('hook_failed', pre.reason);
 

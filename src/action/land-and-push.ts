@@ -1,18 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { gitLine, landTask, runGit } from '../git/index.js';
+import { gitLine, landTask, runGit, type LandTaskOptions } from '../git/index.js';
 
-export interface LandAndPushOptions {
+/** landTask's options, in a job's checkout with a remote to push to. */
+export type LandAndPushOptions = Omit<LandTaskOptions, 'repoDir' | 'worktreePath'> & {
   workspace: string;
   remote?: string;
-  branch: string;
-  codeCommit: string;
-  base: string;
-  tasksFile: string;
-  taskLine: number;
-  taskId: string;
-  message: string;
-  maxAttempts?: number;
-}
+};
 
 /** The work branch's tip on the remote, fetched now; null when the branch does not exist there. */
 export async function fetchTip(workspace: string, branch: string, remote = 'origin'): Promise<string | null> {
@@ -48,16 +41,8 @@ export async function landAndPush(
     const tip = await fetchTip(workspace, branch, remote);
     if (tip === null) throw new Error(`the work branch ${branch} does not exist on ${remote}`);
     await runGit(['update-ref', `refs/heads/${landing}`, tip], { cwd: workspace });
-    const { commit } = await landTask({
-      repoDir: workspace,
-      branch: landing,
-      codeCommit: options.codeCommit,
-      base: options.base,
-      tasksFile: options.tasksFile,
-      taskLine: options.taskLine,
-      taskId: options.taskId,
-      message: options.message,
-    });
+    const { workspace: _workspace, remote: _remote, maxAttempts: _max, ...land } = options;
+    const { commit } = await landTask({ ...land, repoDir: workspace, branch: landing });
     const pushed = await runGit(['push', '--quiet', remote, `${commit}:refs/heads/${branch}`], {
       cwd: workspace,
       allowFail: true,

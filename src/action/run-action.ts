@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import * as core from '@actions/core';
 import { loadConfig, workBranchFor, type QuantumwalaConfig } from '../config/index.js';
+import { policyPorts } from '../engine/policy-ports.js';
 import { runLoop, type RunPorts, type RunResult } from '../engine/run-loop.js';
-import { decideRetry } from '../exec/retry-policy.js';
 import { runGit } from '../git/index.js';
 import { createOctokit } from '../github/octokit.js';
 import { planSpec } from '../graph/plan-spec.js';
@@ -212,26 +210,8 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
         core.warning(`task ${t.id} attempt ${attemptPlan.attempt}: ${o.errorClass}: ${o.message ?? ''}`);
       return o;
     },
-    decideRetry: (t, o, attemptPlan) =>
-      decideRetry({
-        errorClass: o.errorClass ?? 'agent_failure',
-        attempt: attemptPlan.attempt,
-        config: config.execution,
-        previousTimeoutSeconds: attemptPlan.timeoutSeconds,
-        retryAfterMs: o.retryAfterMs,
-        random: Math.random,
-        currentModel: attemptPlan.model ?? config.execution.model,
-        currentAgent: attemptPlan.agent ?? t.source.agent,
-      }),
-    firstPlan: (t) => ({
-      attempt: 1,
-      timeoutSeconds: t.source.agent ? config.execution.agent_timeout : config.execution.default_timeout,
-      ...(config.execution.model ? { model: config.execution.model } : {}),
-    }),
     record,
-    sleep: (ms, signal) => delay(ms, undefined, { signal }),
-    now,
-    newId: randomUUID,
+    ...policyPorts(config),
   };
   const controller = new AbortController();
   const stop = () => controller.abort();

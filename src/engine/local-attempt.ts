@@ -7,6 +7,7 @@ import {
 } from '../git/index.js';
 import type { GraphTask } from '../graph/task-graph.js';
 import { runHook } from '../hooks/run-hook.js';
+import { taskHookEnv } from '../hooks/task-hook-env.js';
 import type { AttemptOutcome, AttemptPlan } from './run-loop.js';
 import { runSession, type SessionContext } from './run-session.js';
 
@@ -16,26 +17,6 @@ export interface LocalAttemptContext extends SessionContext {
   workBranch: string;
   /** Landings on one branch from one process go one at a time (each still compare-and-swaps). */
   landingLock: <T>(fn: () => Promise<T>) => Promise<T>;
-}
-
-function hookEnv(
-  ctx: LocalAttemptContext,
-  task: GraphTask,
-  plan: AttemptPlan,
-  extra: Record<string, string>,
-) {
-  return {
-    PATH: ctx.env.PATH,
-    HOME: ctx.env.HOME,
-    QUANTUMWALA_RUN_ID: ctx.runId,
-    QUANTUMWALA_SPEC: ctx.spec.location.name,
-    QUANTUMWALA_SPEC_DIR: ctx.spec.location.dir,
-    QUANTUMWALA_TASK_ID: task.id,
-    QUANTUMWALA_TASK_TITLE: task.title,
-    QUANTUMWALA_ATTEMPT: String(plan.attempt),
-    QUANTUMWALA_WORK_BRANCH: ctx.workBranch,
-    ...extra,
-  };
 }
 
 function message(err: unknown): string {
@@ -73,7 +54,7 @@ export async function runLocalAttempt(
     const pre = await runHook(ctx.config, 'pre_task', {
       repoDir: ctx.repoDir,
       cwd: worktree.path,
-      env: hookEnv(ctx, task, plan, { QUANTUMWALA_WORKTREE: worktree.path }),
+      env: taskHookEnv(ctx, task, plan.attempt, { QUANTUMWALA_WORKTREE: worktree.path }),
     });
     if (pre.ran && !pre.ok) {
       return { ok: false, errorClass: 'hook_failed', message: pre.reason, durationMs: Date.now() - started };
@@ -108,7 +89,10 @@ export async function runLocalAttempt(
     const post = await runHook(ctx.config, 'post_task', {
       repoDir: ctx.repoDir,
       cwd: worktree.path,
-      env: hookEnv(ctx, task, plan, { QUANTUMWALA_TASK_STATUS: 'succeeded', QUANTUMWALA_COMMIT: commit }),
+      env: taskHookEnv(ctx, task, plan.attempt, {
+        QUANTUMWALA_TASK_STATUS: 'succeeded',
+        QUANTUMWALA_COMMIT: commit,
+      }),
     });
     return {
       ok: true,

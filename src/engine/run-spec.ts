@@ -1,11 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { loadConfig, workBranchFor, type ConfigFlag, type QuantumwalaConfig } from '../config/index.js';
 import { UserError } from '../errors.js';
 import { resolveClaudeBin } from '../exec/resolve-claude-bin.js';
-import { decideRetry } from '../exec/retry-policy.js';
 import { cleanupStaleWorktrees, ensureBranch, gitLine, gitSpecSource, runGit } from '../git/index.js';
 import { planSpec, type SpecPlan } from '../graph/plan-spec.js';
 import type { GraphTask } from '../graph/task-graph.js';
@@ -18,6 +16,7 @@ import type { StateEvent } from '../state/events.js';
 import { createGitStateStore } from '../state/git-state-store.js';
 import { acquireRunLock } from './run-lock.js';
 import { runLocalAttempt } from './local-attempt.js';
+import { policyPorts } from './policy-ports.js';
 import { runLoop, type RunPorts, type RunResult } from './run-loop.js';
 import { serialize } from '../util/serialize.js';
 
@@ -212,26 +211,8 @@ export async function runSpec(options: RunSpecOptions): Promise<RunSpecResult> {
     const ports: RunPorts = {
       admit: (task, signal) => guard.acquire(`${location.name}/${task.id}`, { signal }),
       attempt: (task, plan, signal) => runLocalAttempt(ctx, task, plan, signal),
-      decideRetry: (task, outcome, attemptPlan) =>
-        decideRetry({
-          errorClass: outcome.errorClass ?? 'agent_failure',
-          attempt: attemptPlan.attempt,
-          config: config.execution,
-          previousTimeoutSeconds: attemptPlan.timeoutSeconds,
-          retryAfterMs: outcome.retryAfterMs,
-          random: Math.random,
-          currentModel: attemptPlan.model ?? config.execution.model,
-          currentAgent: attemptPlan.agent ?? task.source.agent,
-        }),
-      firstPlan: (task) => ({
-        attempt: 1,
-        timeoutSeconds: task.source.agent ? config.execution.agent_timeout : config.execution.default_timeout,
-        ...(config.execution.model ? { model: config.execution.model } : {}),
-      }),
       record: (events) => recorder.record(events),
-      sleep: (ms, signal) => delay(ms, undefined, { signal }),
-      now,
-      newId: randomUUID,
+      ...policyPorts(config),
     };
     const result = await runLoop(
       {

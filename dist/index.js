@@ -73138,6 +73138,37 @@ function envSources(env) {
     return sources;
 }
 
+;// CONCATENATED MODULE: ./src/errors.ts
+function formatLocation(loc) {
+    return loc.line === undefined ? loc.file : `${loc.file}:${loc.line}`;
+}
+function formatDiagnostic(d) {
+    return `${formatLocation(d)}: ${d.message}`;
+}
+/**
+ * An error the user can act on (bad input, a spec that does not parse, a name that matches nothing).
+ * The CLI prints its message without a stack trace; anything else is a bug and is printed in full.
+ */
+class UserError extends Error {
+    diagnostics;
+    constructor(message, diagnostics = []) {
+        super(message);
+        this.name = 'UserError';
+        this.diagnostics = diagnostics;
+    }
+}
+/** A spec whose tasks cannot be turned into a graph; the message lists every error. */
+class SpecError extends UserError {
+    constructor(diagnostics) {
+        super(diagnostics.map(formatDiagnostic).join('\n'), diagnostics);
+        this.name = 'SpecError';
+    }
+}
+/** The message of anything thrown (an Error's message, else its string form). */
+function errorMessage(err) {
+    return err instanceof Error ? err.message : String(err);
+}
+
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/config/config-files.ts
@@ -73151,6 +73182,7 @@ const SETTINGS_FILE = '.claude/settings.local.json';
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/config/resolve-config.ts
+
 
 
 
@@ -73192,7 +73224,7 @@ function parseText(text, source, format, parse) {
         return parse(text);
     }
     catch (err) {
-        throw ConfigError.forSource(source, `not valid ${format}: ${(err instanceof Error ? err.message : String(err)).trimEnd()}`);
+        throw ConfigError.forSource(source, `not valid ${format}: ${errorMessage(err).trimEnd()}`);
     }
 }
 /** Deep merge: objects merge key by key, anything else (arrays included) from `over` replaces `base`. */
@@ -73237,6 +73269,7 @@ function blame(layers, keyPath) {
 
 
 
+
 /** The config of a local repository: its config files (each may be missing), `env` and `flags`. */
 async function loadConfig(options) {
     const [yaml, settingsJson] = await Promise.all([
@@ -73253,7 +73286,7 @@ async function readOptional(repoDir, file) {
         const code = err.code;
         if (code === 'ENOENT' || code === 'ENOTDIR')
             return undefined;
-        throw ConfigError.forSource(file, `cannot read file: ${err instanceof Error ? err.message : String(err)}`);
+        throw ConfigError.forSource(file, `cannot read file: ${errorMessage(err)}`);
     }
 }
 
@@ -73279,33 +73312,6 @@ function workBranchFor(config, specName) {
 
 
 
-
-;// CONCATENATED MODULE: ./src/errors.ts
-function formatLocation(loc) {
-    return loc.line === undefined ? loc.file : `${loc.file}:${loc.line}`;
-}
-function formatDiagnostic(d) {
-    return `${formatLocation(d)}: ${d.message}`;
-}
-/**
- * An error the user can act on (bad input, a spec that does not parse, a name that matches nothing).
- * The CLI prints its message without a stack trace; anything else is a bug and is printed in full.
- */
-class UserError extends Error {
-    diagnostics;
-    constructor(message, diagnostics = []) {
-        super(message);
-        this.name = 'UserError';
-        this.diagnostics = diagnostics;
-    }
-}
-/** A spec whose tasks cannot be turned into a graph; the message lists every error. */
-class SpecError extends UserError {
-    constructor(diagnostics) {
-        super(diagnostics.map(formatDiagnostic).join('\n'), diagnostics);
-        this.name = 'SpecError';
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/version.ts
 /** The product version; kept equal to package.json's by a test. */
@@ -73704,6 +73710,7 @@ function createScheduler(graph, estimates) {
 
 ;// CONCATENATED MODULE: ./src/engine/run-loop.ts
 
+
 /**
  * Runs a graph's selected work units: as many at once as `maxConcurrent` allows, longest remaining
  * path first, each through admission, attempts and the retry policy, recording every step as a state
@@ -73740,7 +73747,7 @@ async function runLoop(options, ports) {
                 const interrupted = signal.aborted;
                 summary.status = interrupted ? 'interrupted' : 'failed';
                 summary.errorClass = interrupted ? 'interrupted' : 'resource_exhaustion';
-                summary.message = err instanceof Error ? err.message : String(err);
+                summary.message = errorMessage(err);
                 break;
             }
             let outcome;
@@ -73760,7 +73767,7 @@ async function runLoop(options, ports) {
                 outcome = await ports.attempt(task, plan, signal).catch((err) => ({
                     ok: false,
                     errorClass: 'agent_failure',
-                    message: `internal error: ${err instanceof Error ? err.message : String(err)}`,
+                    message: `internal error: ${errorMessage(err)}`,
                     durationMs: 0,
                 }));
             }
@@ -90383,6 +90390,7 @@ function locateSpecs(files, globs = []) {
 
 
 
+
 const SKIP_DIRS = new Set(['node_modules', '.git']);
 const MAX_DEPTH = 6;
 const MAX_FILES = 20_000;
@@ -90466,7 +90474,7 @@ function describeFsError(err) {
         case 'ELOOP':
             return 'too many symbolic links';
         default:
-            return code ?? (err instanceof Error ? err.message : String(err));
+            return code ?? errorMessage(err);
     }
 }
 
@@ -90505,9 +90513,6 @@ function parseSpecMeta(text) {
 
 
 
-function reason(err) {
-    return err instanceof Error ? err.message : String(err);
-}
 /**
  * Reads and parses a spec's documents. A missing, unreadable or empty tasks file is an error; a
  * requirements, design or spec.json file that cannot be read is a warning in `tasks.diagnostics`.
@@ -90522,7 +90527,7 @@ async function loadSpec(source, location) {
         text = await source.readFile(file);
     }
     catch (err) {
-        throw new UserError(`${file}: cannot read tasks file: ${reason(err)}`);
+        throw new UserError(`${file}: cannot read tasks file: ${errorMessage(err)}`);
     }
     const tasks = parseTasks(text, file);
     if (tasks.tasks.length === 0) {
@@ -90536,7 +90541,11 @@ async function loadSpec(source, location) {
             return await source.readFile(path);
         }
         catch (err) {
-            warnings.push({ severity: 'warning', file: path, message: `cannot read ${what}: ${reason(err)}` });
+            warnings.push({
+                severity: 'warning',
+                file: path,
+                message: `cannot read ${what}: ${errorMessage(err)}`,
+            });
             return undefined;
         }
     };
@@ -90557,7 +90566,11 @@ async function loadSpec(source, location) {
             spec.meta = parseSpecMeta(meta);
         }
         catch (err) {
-            warnings.push({ severity: 'warning', file: location.metaFile, message: `not valid: ${reason(err)}` });
+            warnings.push({
+                severity: 'warning',
+                file: location.metaFile,
+                message: `not valid: ${errorMessage(err)}`,
+            });
         }
     }
     tasks.diagnostics.push(...warnings);
@@ -91590,6 +91603,7 @@ function groupedAppend(backend, options = {}) {
 
 
 
+
 /** Where the git store keeps a commit's events; read when replaying its commits. */
 const EVENTS_FILE = 'events.jsonl';
 const MAX_OPTIMISM_PENALTY = 16;
@@ -91600,7 +91614,7 @@ function statusOf(err) {
     return typeof err.status === 'number' ? err.status : undefined;
 }
 function messageOf(err) {
-    return (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').slice(0, 300);
+    return errorMessage(err).replace(/\s+/g, ' ').slice(0, 300);
 }
 function createGitHubStateStore(options) {
     const { octokit, owner, repo, branch = 'quantumwala/state', file = 'state.json' } = options;
@@ -92947,9 +92961,7 @@ async function landAndPush(options) {
 
 
 
-function message(err) {
-    return err instanceof Error ? err.message : String(err);
-}
+
 /**
  * One attempt in a job: the job's checkout is the task's isolation. It is reset to the work branch's
  * current tip, the session runs there, and its change is committed, landed and pushed.
@@ -92992,7 +93004,7 @@ async function runActionAttempt(ctx, task, plan, signal) {
     }
     catch (err) {
         const errorClass = err instanceof MergeConflictError ? 'merge_conflict' : 'state_inconsistency';
-        return { ...fail(errorClass, message(err)), ...session.spent };
+        return { ...fail(errorClass, errorMessage(err)), ...session.spent };
     }
     const post = await runHook(ctx.config, 'post_task', {
         repoDir: ctx.workspace,

@@ -41,3 +41,8 @@ export class SpecError extends UserError {
     this.name = 'SpecError';
   }
 }
+
+/** The message of anything thrown (an Error's message, else its string form). */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 import { commitTaskChanges, MergeConflictError, runGit } from '../git/index.js';
 import type { GraphTask } from '../graph/task-graph.js';
 import { runHook } from '../hooks/run-hook.js';
@@ -10,10 +11,6 @@ export interface ActionAttemptContext extends SessionContext {
   workspace: string;
   runId: string;
   workBranch: string;
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /**
@@ -65,7 +62,7 @@ export async function runActionAttempt(
     ).commit;
   } catch (err) {
     const errorClass = err instanceof MergeConflictError ? 'merge_conflict' : 'state_inconsistency';
-    return { ...fail(errorClass, message(err)), ...session.spent };
+    return { ...fail(errorClass, errorMessage(err)), ...session.spent };
   }
   const post = await runHook(ctx.config, 'post_task', {
     repoDir: ctx.workspace,

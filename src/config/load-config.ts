@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from './config-error.js';
@@ -27,9 +28,6 @@ async function readOptional(repoDir: string, file: string): Promise<string | und
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw ConfigError.forSource(
-      file,
-      `cannot read file: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    throw ConfigError.forSource(file, `cannot read file: ${errorMessage(err)}`);
   }
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from './config-error.js';
 import { CONFIG_FILE, SETTINGS_FILE } from './config-files.js';
@@ -71,10 +72,7 @@ function parseText(text: string, source: string, format: string, parse: (text: s
   try {
     return parse(text);
   } catch (err) {
-    throw ConfigError.forSource(
-      source,
-      `not valid ${format}: ${(err instanceof Error ? err.message : String(err)).trimEnd()}`,
-    );
+    throw ConfigError.forSource(source, `not valid ${format}: ${errorMessage(err).trimEnd()}`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 import {
   branchTip,
   commitTaskChanges,
@@ -17,10 +18,6 @@ export interface LocalAttemptContext extends SessionContext {
   workBranch: string;
   /** Landings on one branch from one process go one at a time (each still compare-and-swaps). */
   landingLock: <T>(fn: () => Promise<T>) => Promise<T>;
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /**
@@ -83,7 +80,13 @@ export async function runLocalAttempt(
       commit = landed.commit;
     } catch (err) {
       const errorClass = err instanceof MergeConflictError ? 'merge_conflict' : 'state_inconsistency';
-      return { ok: false, errorClass, message: message(err), durationMs: Date.now() - started, ...spent };
+      return {
+        ok: false,
+        errorClass,
+        message: errorMessage(err),
+        durationMs: Date.now() - started,
+        ...spent,
+      };
     }
 
     const post = await runHook(ctx.config, 'post_task', {

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 import type { ErrorClass } from '../exec/error-class.js';
 import type { GraphTask, TaskGraph } from '../graph/task-graph.js';
 import { createScheduler, type RunTaskState } from '../schedule/select-ready.js';
@@ -116,7 +117,7 @@ export async function runLoop(options: RunLoopOptions, ports: RunPorts): Promise
         const interrupted = signal.aborted;
         summary.status = interrupted ? 'interrupted' : 'failed';
         summary.errorClass = interrupted ? 'interrupted' : 'resource_exhaustion';
-        summary.message = err instanceof Error ? err.message : String(err);
+        summary.message = errorMessage(err);
         break;
       }
       let outcome: AttemptOutcome;
@@ -136,7 +137,7 @@ export async function runLoop(options: RunLoopOptions, ports: RunPorts): Promise
         outcome = await ports.attempt(task, plan, signal).catch((err: unknown): AttemptOutcome => ({
           ok: false,
           errorClass: 'agent_failure',
-          message: `internal error: ${err instanceof Error ? err.message : String(err)}`,
+          message: `internal error: ${errorMessage(err)}`,
           durationMs: 0,
         }));
       } finally {

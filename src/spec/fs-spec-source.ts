@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { globBase } from './glob.js';
@@ -89,6 +90,6 @@ function describeFsError(err: unknown): string {
     case 'ELOOP':
       return 'too many symbolic links';
     default:
-      return code ?? (err instanceof Error ? err.message : String(err));
+      return code ?? errorMessage(err);
   }
 }

@@ -1,13 +1,9 @@
-import { UserError, type Diagnostic } from '../errors.js';
+import { UserError, type Diagnostic, errorMessage } from '../errors.js';
 import type { SpecSource } from './fs-spec-source.js';
 import { parseRequirements } from './parse-requirements.js';
 import { parseSpecMeta } from './parse-spec-meta.js';
 import { parseTasks } from './parse-tasks.js';
 import type { Spec, SpecLocation } from './types.js';
-
-function reason(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /**
  * Reads and parses a spec's documents. A missing, unreadable or empty tasks file is an error; a
@@ -22,7 +18,7 @@ export async function loadSpec(source: SpecSource, location: SpecLocation): Prom
   try {
     text = await source.readFile(file);
   } catch (err) {
-    throw new UserError(`${file}: cannot read tasks file: ${reason(err)}`);
+    throw new UserError(`${file}: cannot read tasks file: ${errorMessage(err)}`);
   }
   const tasks = parseTasks(text, file);
   if (tasks.tasks.length === 0) {
@@ -36,7 +32,11 @@ export async function loadSpec(source: SpecSource, location: SpecLocation): Prom
     try {
       return await source.readFile(path);
     } catch (err) {
-      warnings.push({ severity: 'warning', file: path, message: `cannot read ${what}: ${reason(err)}` });
+      warnings.push({
+        severity: 'warning',
+        file: path,
+        message: `cannot read ${what}: ${errorMessage(err)}`,
+      });
       return undefined;
     }
   };
@@ -56,7 +56,11 @@ export async function loadSpec(source: SpecSource, location: SpecLocation): Prom
     try {
       spec.meta = parseSpecMeta(meta);
     } catch (err) {
-      warnings.push({ severity: 'warning', file: location.metaFile, message: `not valid: ${reason(err)}` });
+      warnings.push({
+        severity: 'warning',
+        file: location.metaFile,
+        message: `not valid: ${errorMessage(err)}`,
+      });
     }
   }
   tasks.diagnostics.push(...warnings);

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 import { randomUUID } from 'node:crypto';
 import type { Octokit } from '@octokit/rest';
 import type { StateEvent } from './events.js';
@@ -98,7 +99,7 @@ function statusOf(err: unknown): number | undefined {
 }
 
 function messageOf(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').slice(0, 300);
+  return errorMessage(err).replace(/\s+/g, ' ').slice(0, 300);
 }
 
 export function createGitHubStateStore(options: GitHubStateStoreOptions): GitHubStateStore {

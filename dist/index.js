@@ -63191,6 +63191,14 @@ function formatValue(value) {
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
+;// CONCATENATED MODULE: ./src/config/config-files.ts
+/** The config file at the repository root, and the label errors name it by. */
+const CONFIG_FILE = '.quantumwala.yml';
+/** Where the GitHub App reads the config file from (it stands in for CONFIG_FILE there). */
+const GITHUB_CONFIG_FILE = '.github/quantumwala.yml';
+/** Claude Code's own settings file; only the sections and keys this product knows are read from it. */
+const SETTINGS_FILE = '.claude/settings.local.json';
+
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -73171,14 +73179,6 @@ function errorMessage(err) {
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./src/config/config-files.ts
-/** The config file at the repository root, and the label errors name it by. */
-const CONFIG_FILE = '.quantumwala.yml';
-/** Where the GitHub App reads the config file from (it stands in for CONFIG_FILE there). */
-const GITHUB_CONFIG_FILE = '.github/quantumwala.yml';
-/** Claude Code's own settings file; only the sections and keys this product knows are read from it. */
-const SETTINGS_FILE = '.claude/settings.local.json';
-
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/config/resolve-config.ts
@@ -73203,6 +73203,9 @@ function resolveConfig(options = {}) {
     if (options.yaml !== undefined) {
         const source = options.yamlSource ?? CONFIG_FILE;
         add(source, parseText(options.yaml, source, 'YAML', (text) => (0,dist/* parse */.qg)(text)));
+    }
+    if (options.yamlValue !== undefined && options.yamlValue !== null) {
+        add(options.yamlSource ?? CONFIG_FILE, options.yamlValue);
     }
     if (options.settingsJson !== undefined) {
         const source = options.settingsSource ?? SETTINGS_FILE;
@@ -73272,11 +73275,16 @@ function blame(layers, keyPath) {
 
 /** The config of a local repository: its config files (each may be missing), `env` and `flags`. */
 async function loadConfig(options) {
-    const [yaml, settingsJson] = await Promise.all([
-        readOptional(options.repoDir, CONFIG_FILE),
-        readOptional(options.repoDir, SETTINGS_FILE),
-    ]);
-    return resolveConfig({ yaml, settingsJson, env: options.env, flags: options.flags });
+    let yaml;
+    let yamlSource = CONFIG_FILE;
+    for (const file of options.yamlFiles ?? [CONFIG_FILE]) {
+        yaml = await readOptional(options.repoDir, file);
+        yamlSource = file;
+        if (yaml !== undefined)
+            break;
+    }
+    const settingsJson = await readOptional(options.repoDir, SETTINGS_FILE);
+    return resolveConfig({ yaml, yamlSource, settingsJson, env: options.env, flags: options.flags });
 }
 async function readOptional(repoDir, file) {
     try {
@@ -73411,11 +73419,11 @@ function sessionEnv(env, credentials) {
     return { ...out, ...credentials };
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/exec/retry-policy.ts
@@ -73653,7 +73661,10 @@ function criticalPath(graph, estimates) {
  * (itself included): the priority of critical-path list scheduling.
  */
 function remainingPathLengths(graph, estimates) {
-    const scheduled = graph.units.filter((u) => u.scheduled);
+    return pathLengthsToEnd(graph.units.filter((u) => u.scheduled), estimates);
+}
+/** remainingPathLengths over any set of units (dependencies outside the set are ignored). */
+function pathLengthsToEnd(scheduled, estimates) {
     const order = topologicalOrder(scheduled);
     const dependents = new Map();
     for (const u of scheduled) {
@@ -90753,6 +90764,17 @@ const attemptRecord = object({
     permission_denials: array(schemas_string()),
     commit: schemas_string().nullable(),
 });
+/** The latest dispatch of a task to GitHub Actions and what became of its job. */
+const taskDispatch = object({
+    n: schemas_number().int().positive(),
+    at: state_schema_time,
+    job_id: schemas_number().int().nonnegative().nullable(),
+    job_url: schemas_string().nullable(),
+    job_conclusion: schemas_string().nullable(),
+    /** When its job ended or the dispatch failed: the task is no longer in flight. */
+    ended_at: state_schema_time.nullable(),
+    failed: schemas_boolean(),
+});
 const runTask = object({
     title: schemas_string(),
     deps: array(schemas_string()),
@@ -90768,6 +90790,13 @@ const runTask = object({
     })
         .nullable(),
     attempts: array(attemptRecord),
+    /**
+     * GitHub mode: the task's latest dispatch; how many dispatches included it since a person last
+     * retried it (what job retries count); when it was last requeued.
+     */
+    dispatch: taskDispatch.nullable().default(null),
+    dispatch_count: schemas_number().int().nonnegative().default(0),
+    requeued_at: state_schema_time.nullable().default(null),
 });
 const runRecord = object({
     id: schemas_string(),
@@ -90793,6 +90822,31 @@ const runRecord = object({
         peak_memory_percent: schemas_number().nonnegative(),
     }),
     tasks: record(schemas_string(), runTask),
+    /** GitHub mode: what later webhooks need (settings, the check run), and every dispatch. */
+    github: object({
+        head_sha: schemas_string(),
+        base_branch: schemas_string(),
+        issue_number: schemas_number().int().positive().nullable(),
+        workflow_file: schemas_string(),
+        runner_labels: array(schemas_string()),
+        max_matrix: schemas_number().int().positive(),
+        state_branch: schemas_string(),
+        job_retries: schemas_number().int().nonnegative(),
+        draft: schemas_boolean(),
+        check_run_id: schemas_number().int().positive().nullable(),
+    })
+        .nullable()
+        .default(null),
+    dispatches: array(object({
+        n: schemas_number().int().positive(),
+        at: state_schema_time,
+        tasks: array(schemas_string()),
+        failed_at: state_schema_time.nullable(),
+        message: schemas_string().nullable(),
+    }))
+        .default([]),
+    /** A retry reopened the run at this time: run_finished events before it no longer count. */
+    reopened_at: state_schema_time.nullable().default(null),
     /** Ids of every event applied to this run, sorted so the order of arrival does not show. */
     event_ids: array(schemas_string()),
 });
@@ -90925,7 +90979,10 @@ function derive_state_taskStatus(task, run) {
     if (task.attempts.some((a) => a.outcome === null))
         return running ? 'running' : 'interrupted';
     const last = task.attempts.at(-1);
-    if (last?.outcome)
+    // A task requeued after its last attempt is waiting for its next one.
+    const finishedAt = last?.finished_at ?? null;
+    const requeued = task.requeued_at !== null && (finishedAt === null || isoMs(finishedAt) <= isoMs(task.requeued_at));
+    if (last?.outcome && !requeued)
         return last.outcome;
     return running ? 'pending' : 'not_run';
 }
@@ -91209,8 +91266,12 @@ function newRun(e) {
             status: 'pending',
             result: null,
             attempts: [],
+            dispatch: null,
+            dispatch_count: 0,
+            requeued_at: null,
         };
     }
+    const g = e.github;
     return {
         id: e.runId,
         spec: e.spec,
@@ -91229,6 +91290,22 @@ function newRun(e) {
         peak_concurrent: 0,
         samples: { count: 0, peak_running: 0, peak_cpu_percent: 0, peak_memory_percent: 0 },
         tasks,
+        github: g
+            ? {
+                head_sha: g.headSha,
+                base_branch: g.baseBranch,
+                issue_number: g.issueNumber ?? null,
+                workflow_file: g.workflowFile,
+                runner_labels: [...g.runnerLabels],
+                max_matrix: g.maxMatrix,
+                state_branch: g.stateBranch,
+                job_retries: g.jobRetries,
+                draft: g.draft,
+                check_run_id: null,
+            }
+            : null,
+        dispatches: [],
+        reopened_at: null,
         event_ids: [e.id],
     };
 }
@@ -91250,6 +91327,18 @@ function applyToRun(run, event) {
         }
         case 'run_finished':
             return runFinished(run, event);
+        case 'tasks_dispatched':
+            return tasksDispatched(run, event);
+        case 'dispatch_failed':
+            return dispatchFailed(run, event);
+        case 'job_finished':
+            return jobFinished(run, event);
+        case 'check_run_created':
+            if (run.github)
+                run.github.check_run_id = event.checkRunId;
+            return;
+        case 'tasks_requeued':
+            return tasksRequeued(run, event);
     }
 }
 function taskOf(run, event) {
@@ -91317,6 +91406,9 @@ function attemptFinished(run, e) {
 }
 function taskFinished(run, e) {
     const task = taskOf(run, e);
+    // A result from before the task was requeued belongs to the earlier try.
+    if (task.requeued_at !== null && isoMs(e.at) < isoMs(task.requeued_at))
+        return;
     if (task.result !== null && isoMs(task.result.at) >= isoMs(e.at))
         return;
     task.result = {
@@ -91328,11 +91420,76 @@ function taskFinished(run, e) {
     };
 }
 function runFinished(run, e) {
+    if (run.reopened_at !== null && isoMs(e.at) < isoMs(run.reopened_at))
+        return;
     if (run.finished_at !== null && isoMs(run.finished_at) >= isoMs(e.at))
         return;
     run.status = e.status;
     run.finished_at = e.at;
     run.message = e.message ?? null;
+}
+function tasksDispatched(run, e) {
+    if (!run.dispatches.some((d) => d.n === e.dispatch)) {
+        run.dispatches.push({ n: e.dispatch, at: e.at, tasks: [...e.tasks], failed_at: null, message: null });
+        run.dispatches.sort((a, b) => a.n - b.n);
+    }
+    for (const id of e.tasks) {
+        const task = taskOf(run, { ...e, taskId: id });
+        task.dispatch_count += 1;
+        // The newest dispatch is the one that counts; an older one arriving late only adds to the count.
+        if (task.dispatch !== null && task.dispatch.n > e.dispatch)
+            continue;
+        task.dispatch = {
+            n: e.dispatch,
+            at: e.at,
+            job_id: null,
+            job_url: null,
+            job_conclusion: null,
+            ended_at: null,
+            failed: false,
+        };
+    }
+}
+function dispatchFailed(run, e) {
+    const d = run.dispatches.find((x) => x.n === e.dispatch);
+    if (d && d.failed_at === null)
+        Object.assign(d, { failed_at: e.at, message: e.message });
+    for (const task of Object.values(run.tasks)) {
+        if (task.dispatch?.n !== e.dispatch || task.dispatch.ended_at !== null)
+            continue;
+        Object.assign(task.dispatch, { ended_at: e.at, failed: true });
+    }
+}
+function jobFinished(run, e) {
+    const dispatch = taskOf(run, e).dispatch;
+    if (dispatch?.n !== e.dispatch || dispatch.ended_at !== null)
+        return;
+    Object.assign(dispatch, {
+        job_id: e.jobId,
+        job_url: e.jobUrl ?? null,
+        job_conclusion: e.conclusion,
+        ended_at: e.at,
+    });
+}
+function tasksRequeued(run, e) {
+    for (const id of e.tasks) {
+        const task = taskOf(run, { ...e, taskId: id });
+        if (task.requeued_at !== null && isoMs(task.requeued_at) >= isoMs(e.at))
+            continue;
+        task.requeued_at = e.at;
+        if (task.result !== null && isoMs(task.result.at) < isoMs(e.at))
+            task.result = null;
+        // A retry asked for by a person gives the task its job retries again.
+        if (e.requestedBy !== undefined)
+            task.dispatch_count = 0;
+    }
+    if (run.reopened_at === null || isoMs(run.reopened_at) < isoMs(e.at))
+        run.reopened_at = e.at;
+    if (run.finished_at !== null && isoMs(run.finished_at) < isoMs(e.at)) {
+        run.status = 'running';
+        run.finished_at = null;
+        run.message = null;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/state/events.ts
@@ -91355,6 +91512,22 @@ const events_usage = object({
     cache_read_input_tokens: schemas_number().nonnegative().default(0),
 })
     .partial();
+/** What a run dispatched to GitHub Actions needs to be carried on by later webhooks (stateless app). */
+const githubRunSettings = object({
+    /** The commit the spec was read from: the check run's head_sha and the work branch's start. */
+    headSha: schemas_string().min(1),
+    /** The branch the pull request goes to. */
+    baseBranch: schemas_string().min(1),
+    /** The issue or pull request the run was asked for on (none for a push). */
+    issueNumber: schemas_number().int().positive().optional(),
+    workflowFile: schemas_string().min(1),
+    runnerLabels: array(schemas_string().min(1)).min(1),
+    maxMatrix: schemas_number().int().min(1).max(256),
+    stateBranch: schemas_string().min(1),
+    /** How often a task whose job ended without a result (runner lost, cancelled) is dispatched again. */
+    jobRetries: schemas_number().int().nonnegative(),
+    draft: schemas_boolean(),
+});
 const runStartedEvent = object({
     ...base,
     type: literal('run_started'),
@@ -91367,6 +91540,8 @@ const runStartedEvent = object({
     mode: schemas_enum(['local', 'github']),
     maxConcurrent: schemas_number().int().positive(),
     budgetUsd: schemas_number().positive().optional(),
+    /** Set by the GitHub App for the runs it dispatches. */
+    github: githubRunSettings.optional(),
     tasks: array(object({ id: schemas_string(), title: schemas_string(), deps: array(schemas_string()), agent: schemas_string().optional() })),
 });
 const attemptStartedEvent = object({
@@ -91417,6 +91592,44 @@ const runFinishedEvent = object({
     status: schemas_enum(['succeeded', 'failed', 'budget_exceeded', 'interrupted', 'cancelled']),
     message: schemas_string().optional(),
 });
+/** The app decided to run these tasks in one workflow dispatch (written before it dispatches). */
+const tasksDispatchedEvent = object({
+    ...base,
+    type: literal('tasks_dispatched'),
+    /** 1, 2, … within the run: the dispatch's number, in its workflow run's title and job names. */
+    dispatch: schemas_number().int().positive(),
+    tasks: array(schemas_string()).min(1).max(256),
+});
+/** The workflow dispatch was refused, or never produced a workflow run. */
+const dispatchFailedEvent = object({
+    ...base,
+    type: literal('dispatch_failed'),
+    dispatch: schemas_number().int().positive(),
+    message: schemas_string(),
+});
+/** A matrix job of a dispatch ended (GitHub's workflow_job.completed, or found by reconciling). */
+const jobFinishedEvent = object({
+    ...base,
+    type: literal('job_finished'),
+    taskId: schemas_string(),
+    dispatch: schemas_number().int().positive(),
+    jobId: schemas_number().int().nonnegative(),
+    jobUrl: schemas_string().optional(),
+    conclusion: schemas_string(),
+});
+/** The check run that shows the run in the Checks tab. */
+const checkRunCreatedEvent = object({
+    ...base,
+    type: literal('check_run_created'),
+    checkRunId: schemas_number().int().positive(),
+});
+/** Run these tasks again (retry): their earlier results no longer count, and a finished run reopens. */
+const tasksRequeuedEvent = object({
+    ...base,
+    type: literal('tasks_requeued'),
+    tasks: array(schemas_string()).min(1),
+    requestedBy: schemas_string().optional(),
+});
 const stateEvent = discriminatedUnion('type', [
     runStartedEvent,
     attemptStartedEvent,
@@ -91424,6 +91637,11 @@ const stateEvent = discriminatedUnion('type', [
     taskFinishedEvent,
     resourceSampleEvent,
     runFinishedEvent,
+    tasksDispatchedEvent,
+    dispatchFailedEvent,
+    jobFinishedEvent,
+    checkRunCreatedEvent,
+    tasksRequeuedEvent,
 ]);
 
 ;// CONCATENATED MODULE: ./src/state/summarize-event.ts
@@ -91442,6 +91660,16 @@ function summarizeEvent(e) {
             return `resource_sample running=${e.running} cpu=${e.cpuPercent}% mem=${e.memoryPercent}%`;
         case 'run_finished':
             return `run_finished ${e.runId} ${e.status}`;
+        case 'tasks_dispatched':
+            return `tasks_dispatched #${e.dispatch} ${e.tasks.join(' ')}`;
+        case 'dispatch_failed':
+            return `dispatch_failed #${e.dispatch}`;
+        case 'job_finished':
+            return `job_finished ${e.taskId} #${e.dispatch} ${e.conclusion}`;
+        case 'check_run_created':
+            return `check_run_created ${e.checkRunId}`;
+        case 'tasks_requeued':
+            return `tasks_requeued ${e.tasks.join(' ')}`;
     }
 }
 
@@ -91524,21 +91752,25 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * `events` may be a function: it is asked again before each try, so a batch can grow while it waits.
  */
 async function appendWithRetry(backend, events, options = {}) {
-    const { maxAttempts = 50, baseDelayMs = 10, maxDelayMs = 1000, onRetry } = options;
     const batch = typeof events === 'function' ? events : () => events;
+    return (await updateWithRetry(backend, () => batch(), options)).state;
+}
+/** read tip → decide → apply → write if the tip has not moved → on a lost race, back off and decide again. */
+async function updateWithRetry(backend, decide, options = {}) {
+    const { maxAttempts = 50, baseDelayMs = 10, maxDelayMs = 1000, onRetry } = options;
     let lastReason = '';
     let count = 0;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-        const checked = batch().map((e) => stateEvent.parse(e));
-        count = checked.length;
         const tip = await backend.readTip();
+        const checked = decide(tip.state).map((e) => stateEvent.parse(e));
+        count = checked.length;
         const next = applyEvents(tip.state, checked);
         // Everything already applied (a retried append): nothing to write unless the copy needs repair.
         if (next === tip.state && !tip.repaired)
-            return next;
+            return { state: next, written: [] };
         const result = await backend.write(next, checked, tip.version);
         if (result.ok)
-            return next;
+            return { state: next, written: checked };
         lastReason = result.reason;
         if (attempt === maxAttempts)
             break;
@@ -91870,6 +92102,7 @@ function createGitHubStateStore(options) {
         },
         // A write takes GitHub a few hundred ms, so racing writers need a wider jitter than git's.
         append: groupedAppend(backend, { baseDelayMs: 100, maxDelayMs: 5000, ...options }),
+        update: (decide) => updateWithRetry(backend, decide, { baseDelayMs: 100, maxDelayMs: 5000, ...options }),
         calls: () => calls,
     };
 }
@@ -93168,6 +93401,7 @@ async function writeJobSummary(env, input) {
 
 
 
+
 function requireEnv(env, name) {
     const value = env[name];
     if (!value)
@@ -93194,7 +93428,13 @@ async function runAction(env = process.env) {
     const [owner, repo] = requireEnv(env, 'GITHUB_REPOSITORY').split('/');
     if (!owner || !repo)
         throw new Error(`GITHUB_REPOSITORY must be owner/repo (got ${env.GITHUB_REPOSITORY})`);
-    const config = await loadConfig({ repoDir: workspace, env, flags: inputs.flags });
+    // The app reads .github/quantumwala.yml; the jobs it dispatches read the same file (or .quantumwala.yml).
+    const config = await loadConfig({
+        repoDir: workspace,
+        env,
+        flags: inputs.flags,
+        yamlFiles: [GITHUB_CONFIG_FILE, CONFIG_FILE],
+    });
     const globs = config.workflow.spec_globs;
     // Read the spec as it stands on the work branch's tip: tasks landed by earlier jobs are done there.
     const location = resolveSpec(locateSpecs(await fsSpecSource(workspace, globs).listFiles(), globs), inputs.spec);
@@ -93251,25 +93491,6 @@ async function runAction(env = process.env) {
         commit: '',
         apiCalls: 0,
     };
-    if (task.status === 'done') {
-        info(`task ${task.id} is already done on ${workBranch}: nothing to run`);
-        outcome.apiCalls = octokit.requestCount();
-        setOutputs(outcome);
-        await writeJobSummary(env, {
-            spec: spec.location.name,
-            task,
-            outcome,
-            runId: inputs.runId,
-            transcriptTail: [],
-        });
-        return 0;
-    }
-    const claudeBin = await findOrInstallClaude({
-        claudePath: config.execution.claude_path,
-        version: inputs.claudeVersion,
-        env,
-        cwd: workspace,
-    });
     const now = () => new Date();
     // The app writes run_started when it dispatches; a job started by hand (or a test) writes it too.
     // It lists every task of the plan, so whichever job writes it first, the others find their task.
@@ -93300,6 +93521,43 @@ async function runAction(env = process.env) {
             ...(u.source.agent ? { agent: u.source.agent } : {}),
         })),
     });
+    // Attempts continue the task's numbering in this run: a job dispatched again (its runner was lost)
+    // records attempt 2, not a second attempt 1, and the retry limit counts every job's attempts.
+    const before = (await store.read()).state.runs[inputs.runId]?.tasks[task.id];
+    const attemptsBefore = Math.max(0, ...(before?.attempts.map((a) => a.n) ?? []));
+    if (task.status === 'done') {
+        info(`task ${task.id} is already done on ${workBranch}: nothing to run`);
+        // Landed by an earlier job that ended before it could say so: the task's result is recorded now.
+        if (!before?.result || before.result.status !== 'succeeded') {
+            await record([
+                {
+                    type: 'task_finished',
+                    id: (0,external_node_crypto_.randomUUID)(),
+                    at: now().toISOString(),
+                    runId: inputs.runId,
+                    taskId: task.id,
+                    status: 'succeeded',
+                    message: `already done on ${workBranch}`,
+                },
+            ]);
+        }
+        outcome.apiCalls = octokit.requestCount();
+        setOutputs(outcome);
+        await writeJobSummary(env, {
+            spec: spec.location.name,
+            task,
+            outcome,
+            runId: inputs.runId,
+            transcriptTail: [],
+        });
+        return 0;
+    }
+    const claudeBin = await findOrInstallClaude({
+        claudePath: config.execution.claude_path,
+        version: inputs.claudeVersion,
+        env,
+        cwd: workspace,
+    });
     const logDir = external_node_path_default().join(env.RUNNER_TEMP ?? external_node_os_default().tmpdir(), 'quantumwala', inputs.runId);
     const ctx = {
         spec,
@@ -93316,6 +93574,7 @@ async function runAction(env = process.env) {
         sampler: createSystemSampler({ intervalMs: config.resources.resource_check_interval * 1000 }),
     });
     const lastAttempt = {};
+    const policy = policyPorts(config);
     const ports = {
         admit: (t, signal) => guard.acquire(`${spec.location.name}/${t.id}`, { signal }),
         attempt: async (t, attemptPlan, signal) => {
@@ -93331,7 +93590,8 @@ async function runAction(env = process.env) {
             return o;
         },
         record,
-        ...policyPorts(config),
+        ...policy,
+        firstPlan: (t) => ({ ...policy.firstPlan(t), attempt: attemptsBefore + 1 }),
     };
     const controller = new AbortController();
     const stop = () => controller.abort();

@@ -1,8 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { loadConfig, workBranchFor, type QuantumwalaConfig } from '../config/index.js';
+import {
+  CONFIG_FILE,
+  GITHUB_CONFIG_FILE,
+  loadConfig,
+  workBranchFor,
+  type QuantumwalaConfig,
+} from '../config/index.js';
 import { policyPorts } from '../engine/policy-ports.js';
 import { runLoop, type RunPorts, type RunResult } from '../engine/run-loop.js';
 import { runGit } from '../git/index.js';
@@ -58,7 +65,13 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
   const workspace = requireEnv(env, 'GITHUB_WORKSPACE');
   const [owner, repo] = requireEnv(env, 'GITHUB_REPOSITORY').split('/');
   if (!owner || !repo) throw new Error(`GITHUB_REPOSITORY must be owner/repo (got ${env.GITHUB_REPOSITORY})`);
-  const config: QuantumwalaConfig = await loadConfig({ repoDir: workspace, env, flags: inputs.flags });
+  // The app reads .github/quantumwala.yml; the jobs it dispatches read the same file (or .quantumwala.yml).
+  const config: QuantumwalaConfig = await loadConfig({
+    repoDir: workspace,
+    env,
+    flags: inputs.flags,
+    yamlFiles: [GITHUB_CONFIG_FILE, CONFIG_FILE],
+  });
   const globs = config.workflow.spec_globs;
 
   // Read the spec as it stands on the work branch's tip: tasks landed by earlier jobs are done there.
@@ -128,26 +141,6 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
     commit: '',
     apiCalls: 0,
   };
-  if (task.status === 'done') {
-    core.info(`task ${task.id} is already done on ${workBranch}: nothing to run`);
-    outcome.apiCalls = octokit.requestCount();
-    setOutputs(outcome);
-    await writeJobSummary(env, {
-      spec: spec.location.name,
-      task,
-      outcome,
-      runId: inputs.runId,
-      transcriptTail: [],
-    });
-    return 0;
-  }
-
-  const claudeBin = await findOrInstallClaude({
-    claudePath: config.execution.claude_path,
-    version: inputs.claudeVersion,
-    env,
-    cwd: workspace,
-  });
   const now = () => new Date();
   // The app writes run_started when it dispatches; a job started by hand (or a test) writes it too.
   // It lists every task of the plan, so whichever job writes it first, the others find their task.
@@ -179,6 +172,44 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
     })),
   });
 
+  // Attempts continue the task's numbering in this run: a job dispatched again (its runner was lost)
+  // records attempt 2, not a second attempt 1, and the retry limit counts every job's attempts.
+  const before = (await store.read()).state.runs[inputs.runId]?.tasks[task.id];
+  const attemptsBefore = Math.max(0, ...(before?.attempts.map((a) => a.n) ?? []));
+  if (task.status === 'done') {
+    core.info(`task ${task.id} is already done on ${workBranch}: nothing to run`);
+    // Landed by an earlier job that ended before it could say so: the task's result is recorded now.
+    if (!before?.result || before.result.status !== 'succeeded') {
+      await record([
+        {
+          type: 'task_finished',
+          id: randomUUID(),
+          at: now().toISOString(),
+          runId: inputs.runId,
+          taskId: task.id,
+          status: 'succeeded',
+          message: `already done on ${workBranch}`,
+        },
+      ]);
+    }
+    outcome.apiCalls = octokit.requestCount();
+    setOutputs(outcome);
+    await writeJobSummary(env, {
+      spec: spec.location.name,
+      task,
+      outcome,
+      runId: inputs.runId,
+      transcriptTail: [],
+    });
+    return 0;
+  }
+
+  const claudeBin = await findOrInstallClaude({
+    claudePath: config.execution.claude_path,
+    version: inputs.claudeVersion,
+    env,
+    cwd: workspace,
+  });
   const logDir = path.join(env.RUNNER_TEMP ?? os.tmpdir(), 'quantumwala', inputs.runId);
   const ctx = {
     spec,
@@ -195,6 +226,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
     sampler: createSystemSampler({ intervalMs: config.resources.resource_check_interval * 1000 }),
   });
   const lastAttempt: { transcript?: string; sessionId?: string; turns?: number } = {};
+  const policy = policyPorts(config);
   const ports: RunPorts = {
     admit: (t, signal) => guard.acquire(`${spec.location.name}/${t.id}`, { signal }),
     attempt: async (t, attemptPlan, signal) => {
@@ -211,7 +243,8 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
       return o;
     },
     record,
-    ...policyPorts(config),
+    ...policy,
+    firstPlan: (t) => ({ ...policy.firstPlan(t), attempt: attemptsBefore + 1 }),
   };
   const controller = new AbortController();
   const stop = () => controller.abort();

@@ -11,15 +11,21 @@ export interface LoadConfigOptions {
   repoDir: string;
   env?: ResolveConfigOptions['env'];
   flags?: ResolveConfigOptions['flags'];
+  /** The YAML files to look for, first found wins (default: `.quantumwala.yml`). */
+  yamlFiles?: readonly string[];
 }
 
 /** The config of a local repository: its config files (each may be missing), `env` and `flags`. */
 export async function loadConfig(options: LoadConfigOptions): Promise<QuantumwalaConfig> {
-  const [yaml, settingsJson] = await Promise.all([
-    readOptional(options.repoDir, CONFIG_FILE),
-    readOptional(options.repoDir, SETTINGS_FILE),
-  ]);
-  return resolveConfig({ yaml, settingsJson, env: options.env, flags: options.flags });
+  let yaml: string | undefined;
+  let yamlSource = CONFIG_FILE;
+  for (const file of options.yamlFiles ?? [CONFIG_FILE]) {
+    yaml = await readOptional(options.repoDir, file);
+    yamlSource = file;
+    if (yaml !== undefined) break;
+  }
+  const settingsJson = await readOptional(options.repoDir, SETTINGS_FILE);
+  return resolveConfig({ yaml, yamlSource, settingsJson, env: options.env, flags: options.flags });
 }
 
 async function readOptional(repoDir: string, file: string): Promise<string | undefined> {

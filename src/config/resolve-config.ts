@@ -17,6 +17,8 @@ import {
 export interface ResolveConfigOptions {
   /** Contents of the YAML config file, if there is one. */
   yaml?: string;
+  /** The YAML config file already parsed (the GitHub App gets it from Probot's `context.config`). */
+  yamlValue?: unknown;
   /** The label errors give the YAML file (default `.quantumwala.yml`; the GitHub App passes its own path). */
   yamlSource?: string;
   /** Contents of `.claude/settings.local.json`, if there is one. */
@@ -50,6 +52,9 @@ export function resolveConfig(options: ResolveConfigOptions = {}): QuantumwalaCo
       source,
       parseText(options.yaml, source, 'YAML', (text) => parseYaml(text) as unknown),
     );
+  }
+  if (options.yamlValue !== undefined && options.yamlValue !== null) {
+    add(options.yamlSource ?? CONFIG_FILE, options.yamlValue);
   }
   if (options.settingsJson !== undefined) {
     const source = options.settingsSource ?? SETTINGS_FILE;

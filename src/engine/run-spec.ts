@@ -6,7 +6,6 @@ import { UserError } from '../errors.js';
 import { resolveClaudeBin } from '../exec/resolve-claude-bin.js';
 import { cleanupStaleWorktrees, ensureBranch, gitLine, gitSpecSource, runGit } from '../git/index.js';
 import { planSpec, type SpecPlan } from '../graph/plan-spec.js';
-import type { GraphTask } from '../graph/task-graph.js';
 import { runHook } from '../hooks/run-hook.js';
 import { createResourceGuard, createSystemSampler } from '../resources/index.js';
 import { loadSpec } from '../spec/load-spec.js';
@@ -18,6 +17,7 @@ import { acquireRunLock } from './run-lock.js';
 import { runLocalAttempt } from './local-attempt.js';
 import { policyPorts } from './policy-ports.js';
 import { runLoop, type RunPorts, type RunResult } from './run-loop.js';
+import { selectTasks } from '../graph/select-tasks.js';
 import { serialize } from '../util/serialize.js';
 
 export interface RunSpecOptions {
@@ -61,33 +61,6 @@ async function repoRoot(dir: string): Promise<string> {
   });
   if (head.exitCode !== 0) throw new UserError('the repository has no commits yet: commit the spec first');
   return r.stdout.trim();
-}
-
-function selectTasks(plan: SpecPlan, only: string[] | undefined): Set<string> {
-  const scheduled = plan.graph.units.filter((u) => u.scheduled).map((u) => u.id);
-  if (!only || only.length === 0) return new Set(scheduled);
-  const selected = new Set<string>();
-  for (const id of only) {
-    const task = plan.graph.byId.get(id);
-    if (!task) throw new UserError(`--only: no task "${id}" in ${plan.graph.file}`);
-    const units = task.group ? plan.graph.units.filter((u) => isInside(plan, u, id)) : [task];
-    for (const u of units) if (u.scheduled) selected.add(u.id);
-  }
-  for (const id of selected) {
-    for (const dep of plan.graph.byId.get(id)?.deps ?? []) {
-      const d = plan.graph.byId.get(dep);
-      if (d && d.status !== 'done' && !selected.has(dep)) {
-        throw new UserError(`--only: task ${id} depends on ${dep}, which is neither done nor selected`);
-      }
-    }
-  }
-  return selected;
-}
-
-function isInside(plan: SpecPlan, task: GraphTask, groupId: string): boolean {
-  for (let p = task.parent; p !== undefined; p = plan.graph.byId.get(p)?.parent)
-    if (p === groupId) return true;
-  return false;
 }
 
 /**

@@ -1,5 +1,8 @@
 import type { GraphTask, TaskGraph } from './task-graph.js';
 
+/** What ordering and path lengths need of a unit: its id and its dependencies. */
+export type DependencyNode = Pick<GraphTask, 'id' | 'deps'>;
+
 /** Estimated duration of a work unit; 1 per task until history gives better figures. */
 export type Estimates = ReadonlyMap<string, number>;
 
@@ -12,10 +15,10 @@ function estimateOf(estimates: Estimates | undefined, id: string): number {
  * Work units in dependency order (dependencies first), restricted to `units`. Kahn's algorithm with
  * document order as the tie-break, so results are stable.
  */
-export function topologicalOrder(units: readonly GraphTask[]): GraphTask[] {
+export function topologicalOrder<T extends DependencyNode>(units: readonly T[]): T[] {
   const ids = new Set(units.map((u) => u.id));
   const indegree = new Map<string, number>();
-  const dependents = new Map<string, GraphTask[]>();
+  const dependents = new Map<string, T[]>();
   for (const u of units) {
     const deps = u.deps.filter((d) => ids.has(d));
     indegree.set(u.id, deps.length);
@@ -25,10 +28,10 @@ export function topologicalOrder(units: readonly GraphTask[]): GraphTask[] {
       dependents.set(d, list);
     }
   }
-  const order: GraphTask[] = [];
+  const order: T[] = [];
   const queue = units.filter((u) => indegree.get(u.id) === 0);
   for (let i = 0; i < queue.length; i++) {
-    const u = queue[i] as GraphTask;
+    const u = queue[i] as T;
     order.push(u);
     for (const v of dependents.get(u.id) ?? []) {
       const n = (indegree.get(v.id) ?? 0) - 1;
@@ -88,7 +91,17 @@ export function criticalPath(graph: TaskGraph, estimates?: Estimates): string[] 
  * (itself included): the priority of critical-path list scheduling.
  */
 export function remainingPathLengths(graph: TaskGraph, estimates?: Estimates): Map<string, number> {
-  const scheduled = graph.units.filter((u) => u.scheduled);
+  return pathLengthsToEnd(
+    graph.units.filter((u) => u.scheduled),
+    estimates,
+  );
+}
+
+/** remainingPathLengths over any set of units (dependencies outside the set are ignored). */
+export function pathLengthsToEnd(
+  scheduled: readonly DependencyNode[],
+  estimates?: Estimates,
+): Map<string, number> {
   const order = topologicalOrder(scheduled);
   const dependents = new Map<string, string[]>();
   for (const u of scheduled) {
@@ -100,7 +113,7 @@ export function remainingPathLengths(graph: TaskGraph, estimates?: Estimates): M
   }
   const rest = new Map<string, number>();
   for (let i = order.length - 1; i >= 0; i--) {
-    const u = order[i] as GraphTask;
+    const u = order[i] as DependencyNode;
     let tail = 0;
     for (const v of dependents.get(u.id) ?? []) tail = Math.max(tail, rest.get(v) ?? 0);
     rest.set(u.id, estimateOf(estimates, u.id) + tail);

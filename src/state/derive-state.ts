@@ -30,7 +30,11 @@ function taskStatus(task: RunTask, run: RunRecord): TaskStatus {
   const running = run.status === 'running';
   if (task.attempts.some((a) => a.outcome === null)) return running ? 'running' : 'interrupted';
   const last = task.attempts.at(-1);
-  if (last?.outcome) return last.outcome;
+  // A task requeued after its last attempt is waiting for its next one.
+  const finishedAt = last?.finished_at ?? null;
+  const requeued =
+    task.requeued_at !== null && (finishedAt === null || isoMs(finishedAt) <= isoMs(task.requeued_at));
+  if (last?.outcome && !requeued) return last.outcome;
   return running ? 'pending' : 'not_run';
 }
 

@@ -4,7 +4,13 @@ import { rebuildFromHistory } from './rebuild-from-history.js';
 import { catFileBatch, mktreeLine, parseTree, type TreeEntry } from './cat-file-batch.js';
 import { gitLine, runGit, GitError } from '../git/run-git.js';
 import { emptyState, parseState, type UnifiedState } from './state-schema.js';
-import { groupedAppend, type CasBackend, type RetryOptions, type StateStore } from './state-store.js';
+import {
+  groupedAppend,
+  updateWithRetry,
+  type CasBackend,
+  type RetryOptions,
+  type StateStore,
+} from './state-store.js';
 import { summarizeEvent } from './summarize-event.js';
 
 export interface GitStateStoreOptions extends RetryOptions {
@@ -147,5 +153,6 @@ export function createGitStateStore(options: GitStateStoreOptions): StateStore {
       return { state, version };
     },
     append: groupedAppend(backend, options),
+    update: (decide) => updateWithRetry(backend, decide, options),
   };
 }

@@ -11,7 +11,13 @@ import {
   serializeState,
 } from './state-commit-message.js';
 import { emptyState, parseState, type UnifiedState } from './state-schema.js';
-import { groupedAppend, type CasBackend, type RetryOptions, type StateStore } from './state-store.js';
+import {
+  groupedAppend,
+  updateWithRetry,
+  type CasBackend,
+  type RetryOptions,
+  type StateStore,
+} from './state-store.js';
 
 /*
  * The scheme: GitHub's contents API, because it makes an append cost the fewest requests.
@@ -367,6 +373,7 @@ export function createGitHubStateStore(options: GitHubStateStoreOptions): GitHub
     },
     // A write takes GitHub a few hundred ms, so racing writers need a wider jitter than git's.
     append: groupedAppend(backend, { baseDelayMs: 100, maxDelayMs: 5000, ...options }),
+    update: (decide) => updateWithRetry(backend, decide, { baseDelayMs: 100, maxDelayMs: 5000, ...options }),
     calls: () => calls,
   };
 }

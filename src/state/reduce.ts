@@ -2,10 +2,14 @@ import { deriveRunFields, deriveState } from './derive-state.js';
 import type {
   AttemptFinishedEvent,
   AttemptStartedEvent,
+  DispatchFailedEvent,
+  JobFinishedEvent,
   RunFinishedEvent,
   RunStartedEvent,
   StateEvent,
   TaskFinishedEvent,
+  TasksDispatchedEvent,
+  TasksRequeuedEvent,
 } from './events.js';
 import { isoMs, laterIso } from './iso-time.js';
 import { StateInconsistencyError } from './state-inconsistency-error.js';
@@ -83,8 +87,12 @@ function newRun(e: RunStartedEvent): RunRecord {
       status: 'pending',
       result: null,
       attempts: [],
+      dispatch: null,
+      dispatch_count: 0,
+      requeued_at: null,
     };
   }
+  const g = e.github;
   return {
     id: e.runId,
     spec: e.spec,
@@ -103,6 +111,22 @@ function newRun(e: RunStartedEvent): RunRecord {
     peak_concurrent: 0,
     samples: { count: 0, peak_running: 0, peak_cpu_percent: 0, peak_memory_percent: 0 },
     tasks,
+    github: g
+      ? {
+          head_sha: g.headSha,
+          base_branch: g.baseBranch,
+          issue_number: g.issueNumber ?? null,
+          workflow_file: g.workflowFile,
+          runner_labels: [...g.runnerLabels],
+          max_matrix: g.maxMatrix,
+          state_branch: g.stateBranch,
+          job_retries: g.jobRetries,
+          draft: g.draft,
+          check_run_id: null,
+        }
+      : null,
+    dispatches: [],
+    reopened_at: null,
     event_ids: [e.id],
   };
 }
@@ -125,13 +149,21 @@ function applyToRun(run: RunRecord, event: Exclude<StateEvent, RunStartedEvent>)
     }
     case 'run_finished':
       return runFinished(run, event);
+    case 'tasks_dispatched':
+      return tasksDispatched(run, event);
+    case 'dispatch_failed':
+      return dispatchFailed(run, event);
+    case 'job_finished':
+      return jobFinished(run, event);
+    case 'check_run_created':
+      if (run.github) run.github.check_run_id = event.checkRunId;
+      return;
+    case 'tasks_requeued':
+      return tasksRequeued(run, event);
   }
 }
 
-function taskOf(
-  run: RunRecord,
-  event: AttemptStartedEvent | AttemptFinishedEvent | TaskFinishedEvent,
-): RunTask {
+function taskOf(run: RunRecord, event: { type: string; id: string; taskId: string } & StateEvent): RunTask {
   const task = run.tasks[event.taskId];
   if (!task) {
     throw new StateInconsistencyError(
@@ -200,6 +232,8 @@ function attemptFinished(run: RunRecord, e: AttemptFinishedEvent): void {
 
 function taskFinished(run: RunRecord, e: TaskFinishedEvent): void {
   const task = taskOf(run, e);
+  // A result from before the task was requeued belongs to the earlier try.
+  if (task.requeued_at !== null && isoMs(e.at) < isoMs(task.requeued_at)) return;
   if (task.result !== null && isoMs(task.result.at) >= isoMs(e.at)) return;
   task.result = {
     at: e.at,
@@ -211,8 +245,68 @@ function taskFinished(run: RunRecord, e: TaskFinishedEvent): void {
 }
 
 function runFinished(run: RunRecord, e: RunFinishedEvent): void {
+  if (run.reopened_at !== null && isoMs(e.at) < isoMs(run.reopened_at)) return;
   if (run.finished_at !== null && isoMs(run.finished_at) >= isoMs(e.at)) return;
   run.status = e.status;
   run.finished_at = e.at;
   run.message = e.message ?? null;
+}
+
+function tasksDispatched(run: RunRecord, e: TasksDispatchedEvent): void {
+  if (!run.dispatches.some((d) => d.n === e.dispatch)) {
+    run.dispatches.push({ n: e.dispatch, at: e.at, tasks: [...e.tasks], failed_at: null, message: null });
+    run.dispatches.sort((a, b) => a.n - b.n);
+  }
+  for (const id of e.tasks) {
+    const task = taskOf(run, { ...e, taskId: id });
+    task.dispatch_count += 1;
+    // The newest dispatch is the one that counts; an older one arriving late only adds to the count.
+    if (task.dispatch !== null && task.dispatch.n > e.dispatch) continue;
+    task.dispatch = {
+      n: e.dispatch,
+      at: e.at,
+      job_id: null,
+      job_url: null,
+      job_conclusion: null,
+      ended_at: null,
+      failed: false,
+    };
+  }
+}
+
+function dispatchFailed(run: RunRecord, e: DispatchFailedEvent): void {
+  const d = run.dispatches.find((x) => x.n === e.dispatch);
+  if (d && d.failed_at === null) Object.assign(d, { failed_at: e.at, message: e.message });
+  for (const task of Object.values(run.tasks)) {
+    if (task.dispatch?.n !== e.dispatch || task.dispatch.ended_at !== null) continue;
+    Object.assign(task.dispatch, { ended_at: e.at, failed: true });
+  }
+}
+
+function jobFinished(run: RunRecord, e: JobFinishedEvent): void {
+  const dispatch = taskOf(run, e).dispatch;
+  if (dispatch?.n !== e.dispatch || dispatch.ended_at !== null) return;
+  Object.assign(dispatch, {
+    job_id: e.jobId,
+    job_url: e.jobUrl ?? null,
+    job_conclusion: e.conclusion,
+    ended_at: e.at,
+  });
+}
+
+function tasksRequeued(run: RunRecord, e: TasksRequeuedEvent): void {
+  for (const id of e.tasks) {
+    const task = taskOf(run, { ...e, taskId: id });
+    if (task.requeued_at !== null && isoMs(task.requeued_at) >= isoMs(e.at)) continue;
+    task.requeued_at = e.at;
+    if (task.result !== null && isoMs(task.result.at) < isoMs(e.at)) task.result = null;
+    // A retry asked for by a person gives the task its job retries again.
+    if (e.requestedBy !== undefined) task.dispatch_count = 0;
+  }
+  if (run.reopened_at === null || isoMs(run.reopened_at) < isoMs(e.at)) run.reopened_at = e.at;
+  if (run.finished_at !== null && isoMs(run.finished_at) < isoMs(e.at)) {
+    run.status = 'running';
+    run.finished_at = null;
+    run.message = null;
+  }
 }

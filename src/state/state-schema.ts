@@ -52,6 +52,18 @@ const attemptRecord = z.object({
   commit: z.string().nullable(),
 });
 
+/** The latest dispatch of a task to GitHub Actions and what became of its job. */
+const taskDispatch = z.object({
+  n: z.number().int().positive(),
+  at: time,
+  job_id: z.number().int().nonnegative().nullable(),
+  job_url: z.string().nullable(),
+  job_conclusion: z.string().nullable(),
+  /** When its job ended or the dispatch failed: the task is no longer in flight. */
+  ended_at: time.nullable(),
+  failed: z.boolean(),
+});
+
 const runTask = z.object({
   title: z.string(),
   deps: z.array(z.string()),
@@ -68,6 +80,13 @@ const runTask = z.object({
     })
     .nullable(),
   attempts: z.array(attemptRecord),
+  /**
+   * GitHub mode: the task's latest dispatch; how many dispatches included it since a person last
+   * retried it (what job retries count); when it was last requeued.
+   */
+  dispatch: taskDispatch.nullable().default(null),
+  dispatch_count: z.number().int().nonnegative().default(0),
+  requeued_at: time.nullable().default(null),
 });
 
 const runRecord = z.object({
@@ -94,6 +113,35 @@ const runRecord = z.object({
     peak_memory_percent: z.number().nonnegative(),
   }),
   tasks: z.record(z.string(), runTask),
+  /** GitHub mode: what later webhooks need (settings, the check run), and every dispatch. */
+  github: z
+    .object({
+      head_sha: z.string(),
+      base_branch: z.string(),
+      issue_number: z.number().int().positive().nullable(),
+      workflow_file: z.string(),
+      runner_labels: z.array(z.string()),
+      max_matrix: z.number().int().positive(),
+      state_branch: z.string(),
+      job_retries: z.number().int().nonnegative(),
+      draft: z.boolean(),
+      check_run_id: z.number().int().positive().nullable(),
+    })
+    .nullable()
+    .default(null),
+  dispatches: z
+    .array(
+      z.object({
+        n: z.number().int().positive(),
+        at: time,
+        tasks: z.array(z.string()),
+        failed_at: time.nullable(),
+        message: z.string().nullable(),
+      }),
+    )
+    .default([]),
+  /** A retry reopened the run at this time: run_finished events before it no longer count. */
+  reopened_at: time.nullable().default(null),
   /** Ids of every event applied to this run, sorted so the order of arrival does not show. */
   event_ids: z.array(z.string()),
 });
@@ -178,6 +226,9 @@ export type RunRecord = z.infer<typeof runRecord>;
 export type RunTask = z.infer<typeof runTask>;
 export type AttemptRecord = z.infer<typeof attemptRecord>;
 export type TaskStatus = z.infer<typeof taskStatus>;
+export type TaskDispatch = z.infer<typeof taskDispatch>;
+export type RunDispatch = RunRecord['dispatches'][number];
+export type RunGitHub = NonNullable<RunRecord['github']>;
 export type SpecificationState = z.infer<typeof specification>;
 export type AgentState = z.infer<typeof agent>;
 export type ErrorEntry = z.infer<typeof errorEntry>;

@@ -10,6 +10,19 @@ export interface StateStore {
   read(): Promise<{ state: UnifiedState; version: string | null }>;
   /** Applies the events to the newest stored state and stores the result; returns it. */
   append(events: StateEvent[]): Promise<UnifiedState>;
+  /**
+   * A decision recorded by compare-and-swap: `decide` sees the newest stored state and returns the
+   * events to add; when the write loses a race it is asked again on the new tip. Returns the stored
+   * state and the events this call wrote (none when `decide` found nothing left to do), so whoever
+   * acts on a decision acts only on one it wrote itself.
+   */
+  update(decide: (state: UnifiedState) => readonly StateEvent[]): Promise<StateUpdate>;
+}
+
+export interface StateUpdate {
+  state: UnifiedState;
+  /** The events this update stored; empty when there was nothing to decide. */
+  written: StateEvent[];
 }
 
 export interface RetryOptions {
@@ -53,19 +66,28 @@ export async function appendWithRetry(
   events: readonly StateEvent[] | (() => readonly StateEvent[]),
   options: RetryOptions = {},
 ): Promise<UnifiedState> {
-  const { maxAttempts = 50, baseDelayMs = 10, maxDelayMs = 1000, onRetry } = options;
   const batch = typeof events === 'function' ? events : () => events;
+  return (await updateWithRetry(backend, () => batch(), options)).state;
+}
+
+/** read tip → decide → apply → write if the tip has not moved → on a lost race, back off and decide again. */
+export async function updateWithRetry(
+  backend: CasBackend,
+  decide: (state: UnifiedState) => readonly StateEvent[],
+  options: RetryOptions = {},
+): Promise<StateUpdate> {
+  const { maxAttempts = 50, baseDelayMs = 10, maxDelayMs = 1000, onRetry } = options;
   let lastReason = '';
   let count = 0;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const checked = batch().map((e) => stateEvent.parse(e));
-    count = checked.length;
     const tip = await backend.readTip();
+    const checked = decide(tip.state).map((e) => stateEvent.parse(e));
+    count = checked.length;
     const next = applyEvents(tip.state, checked);
     // Everything already applied (a retried append): nothing to write unless the copy needs repair.
-    if (next === tip.state && !tip.repaired) return next;
+    if (next === tip.state && !tip.repaired) return { state: next, written: [] };
     const result = await backend.write(next, checked, tip.version);
-    if (result.ok) return next;
+    if (result.ok) return { state: next, written: checked };
     lastReason = result.reason;
     if (attempt === maxAttempts) break;
     const delayMs = Math.floor(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt));

@@ -15,5 +15,15 @@ export function summarizeEvent(e: StateEvent): string {
       return `resource_sample running=${e.running} cpu=${e.cpuPercent}% mem=${e.memoryPercent}%`;
     case 'run_finished':
       return `run_finished ${e.runId} ${e.status}`;
+    case 'tasks_dispatched':
+      return `tasks_dispatched #${e.dispatch} ${e.tasks.join(' ')}`;
+    case 'dispatch_failed':
+      return `dispatch_failed #${e.dispatch}`;
+    case 'job_finished':
+      return `job_finished ${e.taskId} #${e.dispatch} ${e.conclusion}`;
+    case 'check_run_created':
+      return `check_run_created ${e.checkRunId}`;
+    case 'tasks_requeued':
+      return `tasks_requeued ${e.tasks.join(' ')}`;
   }
 }

@@ -80,7 +80,7 @@ describe('quantumwala run: hooks, permission denials, dry run', () => {
     const refused = await run(repo, ['s', '--only', '3'], engineEnv(server));
     expect(refused).toMatchObject({
       code: 1,
-      stderr: 'quantumwala: --only: task 3 depends on 2, which is neither done nor selected\n',
+      stderr: 'quantumwala: only: task 3 depends on 2, which is neither done nor selected\n',
     });
     expect(await fileOnBranch(repo, 'quantumwala/s', 'b.txt')).toBeNull();
   });

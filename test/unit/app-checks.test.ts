@@ -73,6 +73,9 @@ function task(fields: Partial<RunTask> = {}): RunTask {
           commit: status === 'succeeded' ? 'abc123' : null,
         }
       : null,
+    dispatch: null,
+    dispatch_count: 0,
+    requeued_at: null,
     ...fields,
     attempts,
   };
@@ -99,6 +102,9 @@ function makeRun(tasks: Record<string, RunTask>, fields: Partial<RunRecord> = {}
     peak_concurrent: 2,
     samples: { count: 3, peak_running: 2, peak_cpu_percent: 40, peak_memory_percent: 30 },
     tasks,
+    github: null,
+    dispatches: [],
+    reopened_at: null,
     event_ids: ['e1'],
     ...fields,
   };

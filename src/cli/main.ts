@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, type ConfigFlag } from '../config/index.js';
 import { UserError } from '../errors.js';
+import { initCommand } from './commands/init.js';
 import { listCommand } from './commands/list.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
@@ -20,6 +21,7 @@ Commands:
   plan <spec>                Show a spec's dependency graph, waves and critical path
   run <spec>                 Run the spec's pending tasks as Claude Code sessions
   status [spec]              Show what the state branch records: per task status, attempts, cost
+  init                       Write the matrix workflow and a commented .github/quantumwala.yml
 
 Options:
   --repo DIR                 Repository root (default: the current directory)
@@ -28,6 +30,7 @@ Options:
   --max-concurrent N         run: sessions at once (default: resources.max_concurrent_tasks)
   --only IDS                 run: only these task IDs (comma-separated; a group means its tasks)
   --dry-run                  run: show what would run, change nothing
+  --force                    init: overwrite the files if they exist
   -h, --help                 Show this help
   -v, --version              Show the version
 
@@ -40,6 +43,7 @@ const OPTIONS = {
   'max-concurrent': { type: 'string' },
   only: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } satisfies ParseArgsConfig['options'];
@@ -87,6 +91,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       (values.only !== undefined || values['dry-run'] || values['max-concurrent'] !== undefined) &&
       command !== 'run';
     if (runOnly) throw new UsageError('--only, --dry-run and --max-concurrent go with run');
+    if (values.force && command !== 'init') throw new UsageError('--force goes with init');
     const common = { repoDir: values.repo ?? io.cwd, env: io.env, flags };
     switch (command) {
       case 'list':
@@ -125,6 +130,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           io,
         );
       }
+      case 'init':
+        if (args.length > 0) throw new UsageError(`init takes no arguments (got "${args.join(' ')}")`);
+        return await initCommand({ repoDir: common.repoDir, force: values.force ?? false }, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

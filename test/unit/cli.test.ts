@@ -221,7 +221,7 @@ describeCorpus('quantumwala CLI on the corpus', () => {
   });
 
   it('the installed bin runs: quantumwala plan on the corpus', async () => {
-    const bin = path.join(PROJECT_ROOT, 'lib/cli/main.js');
+    const bin = path.join(PROJECT_ROOT, 'lib/src/cli/main.js');
     const { stdout } = await promisify(execFile)(process.execPath, [
       bin,
       'plan',

@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchAction } from './action-bench.js';
+import { benchApp } from './app-bench.js';
 import { benchEngine } from './engine-bench.js';
 import { benchGraphs } from './graph-bench.js';
 import { benchPrompts } from './prompt-bench.js';
@@ -56,6 +57,25 @@ async function main(): Promise<void> {
       `\`node dist/index.js --version\` ${a.coldStartMs.toFixed(0)} ms (median of 9), against ` +
       `${a.nodeBaselineMs.toFixed(0)} ms for a bare \`node -e 0\` (${(a.coldStartMs / a.nodeBaselineMs).toFixed(2)}×)`,
   );
+  console.log('');
+  console.log(
+    'The app deciding a dispatched run (one decision per job end; jobs succeed in dispatch order):',
+  );
+  console.log(
+    '  tasks   slots   decisions   dispatches   mean decision   largest state.json   check run render (summary | text chars)',
+  );
+  for (const [n, slots] of [
+    [100, 8],
+    [500, 20],
+    [2_000, 50],
+  ] as const) {
+    const r = benchApp(n, slots);
+    console.log(
+      `  ${String(r.tasks).padStart(5)}   ${String(r.maxConcurrent).padStart(5)}   ${String(r.decisions).padStart(9)}   ${String(r.dispatches).padStart(10)}   ` +
+        `${r.meanDecisionMs.toFixed(2).padStart(10)} ms   ${(r.stateBytes / 1024).toFixed(0).padStart(14)} KiB   ` +
+        `${r.renderMs.toFixed(1).padStart(8)} ms (${r.summaryChars} | ${r.textChars})`,
+    );
+  }
   console.log('');
   console.log(
     'Orchestration overhead (real claude CLI, scripted endpoint answering at once, one task at a time):',

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../support/shared-specs.js';
+import { DISPATCH_INPUT_NAMES } from '../../app/dispatch/dispatch-inputs.js';
 import { parseActionFile, parseWorkflowFile } from '../support/workflow-parser.js';
 
 const WORKFLOWS = path.join(PROJECT_ROOT, '.github/workflows');
@@ -32,7 +33,7 @@ describe("workflow files, checked with GitHub's own parser", () => {
     const { template } = await parseWorkflowFile('quantumwala.yml', content);
     expect(
       template?.events.workflow_dispatch?.inputs ? Object.keys(template.events.workflow_dispatch.inputs) : [],
-    ).toEqual(['run-id', 'spec', 'tasks', 'max-parallel', 'work-branch', 'state-branch', 'runs-on']);
+    ).toEqual([...DISPATCH_INPUT_NAMES]);
   });
 
   it("action.yml is a valid action (GitHub's action schema)", () => {

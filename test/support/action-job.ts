@@ -13,7 +13,9 @@ afterEach(async () => {
 });
 
 export interface JobResult {
+  /** Exit code, or null when a signal ended the process (see `signal`). */
   code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
   outputs: Record<string, string>;
@@ -39,17 +41,23 @@ function parseOutputs(text: string): Record<string, string> {
   return out;
 }
 
-/**
- * Runs `node dist/index.js` as a job step would: INPUT_* variables, GITHUB_OUTPUT and
- * GITHUB_STEP_SUMMARY files, GITHUB_WORKSPACE, GITHUB_REPOSITORY, GITHUB_API_URL, RUNNER_TEMP.
- */
-export async function runActionJob(options: {
+export interface ActionJobOptions {
   workspace: string;
   repository: string;
   apiUrl: string;
   inputs: Record<string, string>;
   env: NodeJS.ProcessEnv;
-}): Promise<JobResult> {
+  /** More of the runner's variables (GITHUB_RUN_ID, GITHUB_ACTOR, …), set last. */
+  runnerEnv?: Record<string, string>;
+  /** Called with the step process's pid once it started (to signal or kill it). */
+  onSpawn?: (pid: number) => void;
+}
+
+/**
+ * Runs `node dist/index.js` as a job step would: INPUT_* variables, GITHUB_OUTPUT and
+ * GITHUB_STEP_SUMMARY files, GITHUB_WORKSPACE, GITHUB_REPOSITORY, GITHUB_API_URL, RUNNER_TEMP.
+ */
+export async function runActionJob(options: ActionJobOptions): Promise<JobResult> {
   const temp = path.join(path.dirname(options.workspace), 'runner-temp');
   await mkdir(temp, { recursive: true });
   const outputFile = path.join(temp, 'output.txt');
@@ -66,8 +74,11 @@ export async function runActionJob(options: {
     GITHUB_STEP_SUMMARY: summaryFile,
     GITHUB_ACTOR: 'octocat',
     RUNNER_TEMP: temp,
+    ...options.runnerEnv,
   };
-  for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  for (const [name, value] of Object.entries(options.inputs)) {
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  }
   const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist/index.js')], {
     cwd: options.workspace,
     env,
@@ -77,9 +88,13 @@ export async function runActionJob(options: {
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (child.pid !== undefined) options.onSpawn?.(child.pid);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on('exit', (c, s) => resolve([c, s])),
+  );
   return {
     code,
+    signal,
     stdout,
     stderr,
     outputs: parseOutputs(await readFile(outputFile, 'utf8')),

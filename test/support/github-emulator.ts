@@ -9,6 +9,8 @@ export type { FaultMatch, FaultSpec } from './github-emulator/fault-queue.js';
 export { loadSpec, SPEC_FILE } from './github-emulator/openapi/spec-document.js';
 export type {
   CheckRunRecord,
+  DispatchRejection,
+  EmulatorApp,
   EmulatorUser,
   GitHubEmulator,
   GitHubEmulatorOptions,
@@ -20,6 +22,7 @@ export type {
   RecordedRequest,
   RejectedRequest,
   WorkflowDispatch,
+  WorkflowHooks,
   WorkflowRunRecord,
 } from './github-emulator/types.js';
 export { emulatorOctokit, failure } from './github-emulator/emulator-octokit.js';

@@ -1,5 +1,8 @@
-/** GitHub Actions: workflow_dispatch, workflow runs and their jobs (runs and jobs are set by tests). */
-import { conflict, notFound, unprocessable } from './api-error.js';
+/**
+ * GitHub Actions: workflow_dispatch, workflow runs and their jobs (runs and jobs are set by tests,
+ * or by a GitHub Actions stand-in through the workflow hooks).
+ */
+import { ApiError, conflict, notFound, unprocessable } from './api-error.js';
 import { nodeId, paginate, simpleUser, str, type EmulatorCore, type RouteDef } from './emulator-core.js';
 import { isJson, type Json } from './openapi/spec-document.js';
 import { repositoryJson } from './repo-routes.js';
@@ -45,7 +48,7 @@ export function defaultJob(core: EmulatorCore, runId: number, job: Partial<JobRe
   };
 }
 
-function runJson(core: EmulatorCore, r: WorkflowRunRecord): Json {
+export function runJson(core: EmulatorCore, r: WorkflowRunRecord): Json {
   const url = `${core.repoUrl}/actions/runs/${r.id}`;
   const repo = repositoryJson(core);
   return {
@@ -83,7 +86,7 @@ function runJson(core: EmulatorCore, r: WorkflowRunRecord): Json {
   };
 }
 
-function jobJson(core: EmulatorCore, j: JobRecord, run: WorkflowRunRecord): Json {
+export function jobJson(core: EmulatorCore, j: JobRecord, run: WorkflowRunRecord): Json {
   return {
     id: j.id,
     run_id: j.run_id,
@@ -96,17 +99,17 @@ function jobJson(core: EmulatorCore, j: JobRecord, run: WorkflowRunRecord): Json
     html_url: `${core.htmlUrl}/actions/runs/${j.run_id}/job/${j.id}`,
     status: j.status,
     conclusion: j.conclusion,
-    created_at: j.started_at,
+    created_at: j.created_at ?? j.started_at,
     started_at: j.started_at,
     completed_at: j.completed_at,
     name: j.name,
     steps: j.steps.map((s) => ({ ...s, started_at: j.started_at, completed_at: j.completed_at })),
     check_run_url: `${core.repoUrl}/check-runs/${j.id}`,
     labels: j.labels,
-    runner_id: null,
-    runner_name: null,
-    runner_group_id: null,
-    runner_group_name: null,
+    runner_id: j.runner_id ?? null,
+    runner_name: j.runner_name ?? null,
+    runner_group_id: j.runner_name ? 2 : null,
+    runner_group_name: j.runner_name ? 'GitHub Actions' : null,
     workflow_name: run.name,
   };
 }
@@ -115,6 +118,33 @@ function findRun(core: EmulatorCore, id: string | undefined): WorkflowRunRecord 
   const run = core.state.workflowRuns.find((r) => r.id === Number(id));
   if (!run) throw notFound();
   return run;
+}
+
+/** Whether `workflowId` (a workflow's id or its file name) names the run's workflow. */
+function isRunOf(run: WorkflowRunRecord, workflowId: string): boolean {
+  return String(run.workflow_id) === workflowId || run.path.split('/').pop() === workflowId;
+}
+
+/** The runs that pass the list filters (branch, event, actor, head_sha, status), newest first. */
+function filterRuns(runs: WorkflowRunRecord[], query: URLSearchParams): WorkflowRunRecord[] {
+  const f = (k: string): string | null => query.get(k);
+  return runs
+    .filter(
+      (r) =>
+        (f('branch') === null || r.head_branch === f('branch')) &&
+        (f('event') === null || r.event === f('event')) &&
+        (f('actor') === null || r.actor === f('actor')) &&
+        (f('head_sha') === null || r.head_sha === f('head_sha')) &&
+        (f('status') === null || r.status === f('status') || r.conclusion === f('status')),
+    )
+    .sort((a, b) => b.id - a.id);
+}
+
+/** A workflow file name (or a workflow id of a run) that exists on the default branch. */
+async function workflowExists(core: EmulatorCore, id: string): Promise<boolean> {
+  if (core.state.workflowRuns.some((r) => isRunOf(r, id))) return true;
+  const head = await core.git.resolveCommit(core.defaultBranch);
+  return head !== null && (await core.git.entryAt(head, `.github/workflows/${id}`)) !== null;
 }
 
 export const actionsRoutes: RouteDef[] = [
@@ -129,8 +159,11 @@ export const actionsRoutes: RouteDef[] = [
         throw unprocessable('you may only define up to 25 `inputs` for a `workflow_dispatch` event');
       }
       const dispatch = { workflowId: params.workflow_id ?? '', ref, inputs, at: core.now() };
+      const refused = await core.hooks?.checkDispatch?.(dispatch);
+      if (refused) throw new ApiError(refused.status, refused.message);
       core.state.dispatches.push(dispatch);
       core.onDispatch?.(dispatch);
+      core.hooks?.onDispatch?.(dispatch);
       return { status: 204 };
     },
   },
@@ -138,21 +171,36 @@ export const actionsRoutes: RouteDef[] = [
     method: 'GET',
     template: `${R}/runs`,
     handler: async ({ core, query }) => {
-      const f = (k: string): string | null => query.get(k);
-      const runs = core.state.workflowRuns
-        .filter(
-          (r) =>
-            (f('branch') === null || r.head_branch === f('branch')) &&
-            (f('event') === null || r.event === f('event')) &&
-            (f('actor') === null || r.actor === f('actor')) &&
-            (f('head_sha') === null || r.head_sha === f('head_sha')) &&
-            (f('status') === null || r.status === f('status') || r.conclusion === f('status')),
-        )
-        .sort((a, b) => b.id - a.id);
+      const runs = filterRuns(core.state.workflowRuns, query);
       return {
         status: 200,
         body: { total_count: runs.length, workflow_runs: paginate(runs, query).map((r) => runJson(core, r)) },
       };
+    },
+  },
+  {
+    method: 'GET',
+    template: `${R}/workflows/{workflow_id}/runs`,
+    handler: async ({ core, params, query }) => {
+      const id = params.workflow_id ?? '';
+      const runs = filterRuns(
+        core.state.workflowRuns.filter((r) => isRunOf(r, id)),
+        query,
+      );
+      if (runs.length === 0 && !(await workflowExists(core, id))) throw notFound();
+      return {
+        status: 200,
+        body: { total_count: runs.length, workflow_runs: paginate(runs, query).map((r) => runJson(core, r)) },
+      };
+    },
+  },
+  {
+    method: 'GET',
+    template: `${R}/jobs/{job_id}`,
+    handler: async ({ core, params }) => {
+      const job = core.state.jobs.find((j) => j.id === Number(params.job_id));
+      if (!job) throw notFound();
+      return { status: 200, body: jobJson(core, job, findRun(core, String(job.run_id))) };
     },
   },
   {
@@ -178,6 +226,7 @@ export const actionsRoutes: RouteDef[] = [
     handler: async ({ core, params }) => {
       const run = findRun(core, params.run_id);
       if (run.status === 'completed') throw conflict('Cannot cancel a workflow run that is completed.');
+      if (core.hooks?.onCancel?.(run) === true) return { status: 202, body: {} };
       Object.assign(run, { status: 'completed', conclusion: 'cancelled', updated_at: core.now() });
       for (const job of core.state.jobs.filter((j) => j.run_id === run.id && j.status !== 'completed')) {
         Object.assign(job, { status: 'completed', conclusion: 'cancelled', completed_at: core.now() });

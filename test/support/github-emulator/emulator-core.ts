@@ -10,6 +10,7 @@ import type {
   PullRecord,
   ReactionRecord,
   WorkflowDispatch,
+  WorkflowHooks,
   WorkflowRunRecord,
 } from './types.js';
 
@@ -41,6 +42,12 @@ export interface EmulatorCore {
   nextId(): number;
   now(): string;
   onDispatch?: (dispatch: WorkflowDispatch) => void;
+  /** Set by a GitHub Actions stand-in (setWorkflowHooks). */
+  hooks?: WorkflowHooks;
+  /** The GitHub App whose JWTs `POST /app/installations/{id}/access_tokens` accepts. */
+  app?: { id: number; publicKeyPem: string; installationId: number; slug: string };
+  /** Installation tokens issued (token → expiry in ms since the epoch). */
+  issuedTokens: Map<string, number>;
 }
 
 export interface RequestContext {

@@ -47,3 +47,28 @@ export function send(
   });
   res.end(text);
 }
+
+/**
+ * A file's bytes as GitHub sends them for the contents API's raw media type
+ * (`Accept: application/vnd.github.raw`, or the older `application/vnd.github.v3.raw`).
+ */
+export function sendRaw(
+  res: http.ServerResponse,
+  status: number,
+  content: Buffer,
+  headers: Record<string, string>,
+): void {
+  res.writeHead(status, {
+    ...headers,
+    'x-github-api-version-selected': '2022-11-28',
+    'x-github-media-type': 'github.v3; param=raw',
+    'content-type': 'application/vnd.github.raw; charset=utf-8',
+    'content-length': String(content.length),
+  });
+  res.end(content);
+}
+
+/** Whether a request asks for the raw media type. */
+export function wantsRaw(accept: string | undefined): boolean {
+  return /application\/vnd\.github(\.v3)?\.raw\b/.test(accept ?? '');
+}

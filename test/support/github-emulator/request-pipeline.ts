@@ -4,11 +4,12 @@
  */
 import type http from 'node:http';
 import { ApiError, DOCS } from './api-error.js';
+import { appJwtError, isIssuedToken } from './app-routes.js';
 import { ZERO_SHA } from './bare-repo.js';
 import type { EmulatorCore, Reply } from './emulator-core.js';
 import type { FaultQueue, FaultSpec } from './fault-queue.js';
 import { moveRef } from './git-ref-routes.js';
-import { readBody, requestId, send, type RateLimit } from './http-io.js';
+import { readBody, requestId, send, sendRaw, wantsRaw, type RateLimit } from './http-io.js';
 import type { OpenApiValidator } from './openapi/openapi-validator.js';
 import { fillFromSchema } from './openapi/schema-filler.js';
 import {
@@ -40,11 +41,17 @@ const SECONDARY =
 const SECONDARY_DOCS =
   'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits';
 
-function authError(p: Pipeline, header: string | undefined): ApiError | undefined {
-  if (p.token === undefined) return undefined;
+/**
+ * Endpoints under `/app` take the app's JWT. The others need a credential when the `token` or
+ * `app` option is set: that token, or an installation token the emulator issued.
+ */
+function authError(p: Pipeline, header: string | undefined, template: string): ApiError | undefined {
+  if (template === '/app' || template.startsWith('/app/')) return appJwtError(p.core, header);
+  if (p.token === undefined && p.core.app === undefined) return undefined;
   if (header === undefined) return new ApiError(401, 'Requires authentication');
-  const m = /^(?:token|bearer)\s+(\S+)$/i.exec(header.trim());
-  return m?.[1] === p.token ? undefined : new ApiError(401, 'Bad credentials');
+  const given = /^(?:token|bearer)\s+(\S+)$/i.exec(header.trim())?.[1];
+  if (given !== undefined && (given === p.token || isIssuedToken(p.core, given))) return undefined;
+  return new ApiError(401, 'Bad credentials');
 }
 
 async function applyMoveRef(core: EmulatorCore, fault: { ref: string; toSha?: string }): Promise<void> {
@@ -133,7 +140,7 @@ export async function handleRequest(
   record.route = compiled.route;
   routed.op = compiled.op;
   const early =
-    authError(p, req.headers.authorization) ??
+    authError(p, req.headers.authorization, compiled.def.template) ??
     (await injectFaults(p, p.faults.take(method, url.pathname, record.route), id));
   if (early) {
     const retry = (early as ApiError & { retryAfter?: number }).retryAfter;
@@ -170,6 +177,20 @@ export async function handleRequest(
     }
     if (error.status >= 500) p.violations.push(`${record.route}: handler answered ${describeError(error)}`);
     reply = { status: error.status, body: error.body };
+  }
+  // The contents API's raw media type: the file's bytes instead of the JSON description.
+  if (
+    compiled.def.template === '/repos/{owner}/{repo}/contents/{path}' &&
+    method === 'GET' &&
+    reply.status === 200 &&
+    wantsRaw(req.headers.accept) &&
+    isJson(reply.body) &&
+    !Array.isArray(reply.body) &&
+    typeof reply.body.content === 'string'
+  ) {
+    record.status = 200;
+    record.ms = Math.round(performance.now() - started);
+    return sendRaw(res, 200, Buffer.from(reply.body.content, 'base64'), headers);
   }
   const schema = responseSchema(p.doc, compiled.op, reply.status);
   const filler = { doc: p.doc, baseUrl: p.core.url, now: p.core.now() };

@@ -1,11 +1,12 @@
 /** startGitHubEmulator: wires the bare repository, the OpenAPI validator and the routes to a loopback server. */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { actionsRoutes, defaultJob, defaultRun } from './actions-routes.js';
+import { actionsRoutes, defaultJob, defaultRun, jobJson, runJson } from './actions-routes.js';
+import { appRoutes, issueToken } from './app-routes.js';
 import { BareRepo } from './bare-repo.js';
 import { checkRoutes } from './check-routes.js';
 import { contentsRoutes } from './contents-routes.js';
-import { nowIso, type EmulatorCore, type EmulatorState } from './emulator-core.js';
+import { nowIso, simpleUser, type EmulatorCore, type EmulatorState } from './emulator-core.js';
 import { FaultQueue } from './fault-queue.js';
 import { gitObjectRoutes } from './git-object-routes.js';
 import { gitRefRoutes } from './git-ref-routes.js';
@@ -14,7 +15,7 @@ import { issueRoutes } from './issue-routes.js';
 import { OpenApiValidator } from './openapi/openapi-validator.js';
 import { loadSpec } from './openapi/spec-document.js';
 import { pullRoutes } from './pull-routes.js';
-import { repoRoutes } from './repo-routes.js';
+import { repoRoutes, repositoryJson } from './repo-routes.js';
 import { describeError, handleRequest, type Pipeline } from './request-pipeline.js';
 import { RouteTable } from './route-table.js';
 import type { GitHubEmulator, GitHubEmulatorOptions, RecordedRequest, RejectedRequest } from './types.js';
@@ -28,6 +29,7 @@ export const ROUTES = [
   ...checkRoutes,
   ...actionsRoutes,
   ...pullRoutes,
+  ...appRoutes,
 ];
 
 let validator: OpenApiValidator | undefined;
@@ -67,6 +69,17 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
     nextId: () => (lastId += 1),
     now: nowIso,
     onDispatch: options.onDispatch,
+    issuedTokens: new Map(),
+    ...(options.app
+      ? {
+          app: {
+            id: options.app.id,
+            publicKeyPem: options.app.publicKeyPem,
+            installationId: options.app.installationId ?? 1,
+            slug: options.app.slug ?? 'quantumwala',
+          },
+        }
+      : {}),
   };
   const requests: RecordedRequest[] = [];
   const violations: string[] = [];
@@ -139,6 +152,30 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions): Promi
       const record = defaultJob(core, runId, job);
       state.jobs.push(record);
       return record;
+    },
+    setWorkflowHooks(hooks) {
+      core.hooks = hooks;
+    },
+    issueToken() {
+      return issueToken(core).token;
+    },
+    restJson: {
+      workflowRun: (run) => runJson(core, run),
+      job(job) {
+        const run = state.workflowRuns.find((r) => r.id === job.run_id);
+        if (!run) throw new Error(`job ${job.id}: no workflow run ${job.run_id}`);
+        return jobJson(core, job, run);
+      },
+      repository: () => repositoryJson(core),
+      user: (login) => simpleUser(core, login),
+    },
+    checkWebhook(event, payload) {
+      const action =
+        typeof payload === 'object' && payload !== null
+          ? (payload as { action?: unknown }).action
+          : undefined;
+      const name = `webhook-${[event, ...(typeof action === 'string' ? [action] : [])].join('-').replace(/_/g, '-')}`;
+      return validator?.checkComponent(name, payload);
     },
     async close() {
       server.closeAllConnections();

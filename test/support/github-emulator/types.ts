@@ -25,6 +25,44 @@ export interface GitHubEmulatorOptions {
   actor?: string;
   /** Called after a workflow_dispatch was accepted (e.g. to add a workflow run). */
   onDispatch?: (dispatch: WorkflowDispatch) => void;
+  /**
+   * A GitHub App: `POST /app/installations/{id}/access_tokens` then checks the request's JWT
+   * (RS256, signed with the app's private key, `iss` = the app id) and issues installation tokens
+   * that every other endpoint accepts (next to `token`). Setting it makes authentication required.
+   */
+  app?: EmulatorApp;
+}
+
+export interface EmulatorApp {
+  id: number;
+  /** The app's public key (PEM), to verify the JWTs signed with its private key. */
+  publicKeyPem: string;
+  /** The one installation (on the emulated repository). Default 1. */
+  installationId?: number;
+  /** The app's slug (its bot is `<slug>[bot]`). Default `quantumwala`. */
+  slug?: string;
+}
+
+/** Why a dispatch is refused, as GitHub answers it (e.g. 422 `Unexpected inputs provided: ["x"]`). */
+export interface DispatchRejection {
+  status: 404 | 422;
+  message: string;
+}
+
+/**
+ * Hooks that let a harness play GitHub Actions behind the emulator (see test/support/workflow-runner.ts).
+ * Without them, dispatches are only recorded and a cancel marks a run and its jobs cancelled at once.
+ */
+export interface WorkflowHooks {
+  /** Checks a dispatch before it is accepted; a rejection is the answer, and the dispatch isn't recorded. */
+  checkDispatch?: (dispatch: WorkflowDispatch) => Promise<DispatchRejection | undefined>;
+  /** After a dispatch was accepted and recorded (after the `onDispatch` option). */
+  onDispatch?: (dispatch: WorkflowDispatch) => void;
+  /**
+   * `POST …/actions/runs/{id}/cancel` of a run that is not completed: return true when the hook
+   * cancels it (the emulator then only answers 202, as GitHub does; the run completes later).
+   */
+  onCancel?: (run: WorkflowRunRecord) => boolean;
 }
 
 export interface RecordedRequest {
@@ -126,6 +164,11 @@ export interface JobRecord {
   completed_at: string | null;
   steps: { name: string; status: string; conclusion: string | null; number: number }[];
   labels: string[];
+  /** When the job was queued (default: `started_at`). */
+  created_at?: string;
+  /** The runner that picked the job up (null while queued). */
+  runner_name?: string | null;
+  runner_id?: number | null;
 }
 
 export interface GitHubEmulator {
@@ -155,5 +198,25 @@ export interface GitHubEmulator {
   addWorkflowRun(run?: Partial<WorkflowRunRecord>): WorkflowRunRecord;
   /** Adds a job to a workflow run. */
   addJob(runId: number, job?: Partial<JobRecord>): JobRecord;
+  /** Sets (or with undefined, removes) the hooks a GitHub Actions stand-in uses. */
+  setWorkflowHooks(hooks: WorkflowHooks | undefined): void;
+  /**
+   * Mints an installation token the emulator accepts from now on (as GitHub mints a job's
+   * GITHUB_TOKEN), whether or not authentication is required. Expires after an hour.
+   */
+  issueToken(): string;
+  /** The JSON the REST endpoints answer for these records (before schema filling), e.g. for webhooks. */
+  restJson: {
+    workflowRun(run: WorkflowRunRecord): Record<string, unknown>;
+    job(job: JobRecord): Record<string, unknown>;
+    repository(): Record<string, unknown>;
+    user(login: string): Record<string, unknown>;
+  };
+  /**
+   * Checks a webhook payload against GitHub's schema of that delivery
+   * (`components/schemas/webhook-<event>-<action>` of the OpenAPI description): undefined when it
+   * matches, else what is wrong; also undefined when GitHub documents no such schema.
+   */
+  checkWebhook(event: string, payload: unknown): string | undefined;
   close(): Promise<void>;
 }

@@ -19,6 +19,8 @@ export interface RequestParts {
 function newAjv(coerceTypes: boolean): Ajv {
   const ajv = new Ajv({ strict: false, allErrors: true, logger: false, coerceTypes });
   addFormats(ajv);
+  // GitHub's own data has addresses ajv's RFC check refuses (`41898282+github-actions[bot]@users.noreply.github.com`).
+  ajv.addFormat('email', /^[^\s@]+@[^\s@]+$/);
   return ajv;
 }
 
@@ -114,6 +116,28 @@ export class OpenApiValidator {
     return `${key} ${status}: ${(check.errors ?? [])
       .slice(0, 8)
       .map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`)
+      .join('; ')}`;
+  }
+
+  /**
+   * Why `value` doesn't match the component schema `name` (`#/components/schemas/<name>`), e.g. a
+   * webhook payload against `webhook-workflow-job-completed`; undefined when it matches, and when
+   * the description has no such schema.
+   */
+  checkComponent(name: string, value: unknown): string | undefined {
+    if (this.doc.components.schemas?.[name] === undefined) return undefined;
+    const check = this.compiled(
+      `component ${name}`,
+      () => ({ $ref: `#/components/schemas/${name}` }),
+      this.ajv,
+    );
+    if (!check || check(value)) return undefined;
+    return `${name}: ${(check.errors ?? [])
+      .slice(0, 8)
+      .map(
+        (e) =>
+          `${e.instancePath || '/'} ${e.message ?? ''}${e.keyword === 'enum' ? ` ${JSON.stringify(e.params)}` : ''}`,
+      )
       .join('; ')}`;
   }
 }

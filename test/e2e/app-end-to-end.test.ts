@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runGit } from '../../src/git/index.js';
@@ -10,6 +10,7 @@ import { claudeEnv } from '../support/claude-cli.js';
 import { endpoint } from '../support/engine-fixture.js';
 import { emulatorOctokit, startGitHubEmulator, type GitHubEmulator } from '../support/github-emulator.js';
 import type { ScriptedAnthropicOptions } from '../support/scripted-anthropic.js';
+import { filesOf } from '../support/files-of.js';
 import { PROJECT_ROOT } from '../support/shared-specs.js';
 import {
   startWorkflowRunner,
@@ -41,16 +42,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
 });
-
-async function filesOf(dir: string, prefix = ''): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const rel = path.posix.join(prefix, entry.name);
-    if (entry.isDirectory()) Object.assign(out, await filesOf(path.join(dir, entry.name), rel));
-    else out[rel] = await readFile(path.join(dir, entry.name), 'utf8');
-  }
-  return out;
-}
 
 interface World {
   gh: GitHubEmulator;

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import {
   type GitHubEmulator,
 } from '../support/github-emulator.js';
 import type { ScriptedAnthropic } from '../support/scripted-anthropic.js';
+import { filesOf } from '../support/files-of.js';
 import { PROJECT_ROOT } from '../support/shared-specs.js';
 import { planRun } from '../support/workflow-runner/expand-run.js';
 import { checkDispatchInputs, parseWorkflowFile } from '../support/workflow-runner/workflow-file.js';
@@ -86,16 +87,6 @@ async function receiver(): Promise<{ url: string; received: Received[] }> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, received };
-}
-
-async function filesOf(dir: string, prefix = ''): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const rel = path.posix.join(prefix, entry.name);
-    if (entry.isDirectory()) Object.assign(out, await filesOf(path.join(dir, entry.name), rel));
-    else out[rel] = await readFile(path.join(dir, entry.name), 'utf8');
-  }
-  return out;
 }
 
 /** An RS256 JWT for the app, as @octokit/auth-app makes it. */

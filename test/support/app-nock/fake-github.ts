@@ -16,6 +16,7 @@ import { parseStateCommitMessage, serializeState } from '../../../src/state/stat
 import type { StateEvent } from '../../../src/state/events.js';
 import { applyEvents } from '../../../src/state/reduce.js';
 import { emptyState, parseState, type UnifiedState } from '../../../src/state/state-schema.js';
+import { matchPath } from '../github-emulator/route-table.js';
 import { OpenApiValidator } from '../github-emulator/openapi/openapi-validator.js';
 import { fillFromSchema } from '../github-emulator/openapi/schema-filler.js';
 import {
@@ -64,7 +65,7 @@ export interface RequestMatcher {
 
 interface CompiledRoute {
   def: RouteDef;
-  pattern: RegExp;
+  regex: RegExp;
   names: string[];
 }
 
@@ -89,7 +90,7 @@ function compile(def: RouteDef): CompiledRoute {
     names.push(name);
     return name === 'path' || name === 'ref' ? '(.+)' : '([^/]+)';
   });
-  return { def, pattern: new RegExp(`^${source}$`), names };
+  return { def, regex: new RegExp(`^${source}$`), names };
 }
 
 /**
@@ -476,17 +477,7 @@ export class FakeGitHub {
     method: string,
     path: string,
   ): { compiled: CompiledRoute; params: Record<string, string> } | undefined {
-    for (const compiled of this.routes) {
-      if (compiled.def.method !== method) continue;
-      const m = compiled.pattern.exec(path);
-      if (!m) continue;
-      const params: Record<string, string> = {};
-      compiled.names.forEach((name, i) => {
-        params[name] = decodeURIComponent(m[i + 1] ?? '');
-      });
-      return { compiled, params };
-    }
-    return undefined;
+    return matchPath(this.routes, method, path);
   }
 
   /** `/app` routes take the app's JWT (RS256, signed by its key); the others an issued installation token. */

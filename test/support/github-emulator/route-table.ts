@@ -59,16 +59,25 @@ export class RouteTable {
 
   /** The route for a request, or undefined. */
   match(method: string, pathname: string): RouteMatch | undefined {
-    for (const compiled of this.routes) {
-      if (compiled.def.method !== method) continue;
-      const m = compiled.regex.exec(pathname);
-      if (!m) continue;
-      const params: Record<string, string> = {};
-      compiled.names.forEach((name, i) => {
-        params[name] = decodeURIComponent(m[i + 1] ?? '');
-      });
-      return { compiled, params };
-    }
-    return undefined;
+    return matchPath(this.routes, method, pathname);
   }
+}
+
+/** The first of `routes` (in order) for `method` whose regex matches `pathname`, with its parameters decoded. */
+export function matchPath<T extends { def: { method: string }; regex: RegExp; names: string[] }>(
+  routes: readonly T[],
+  method: string,
+  pathname: string,
+): { compiled: T; params: Record<string, string> } | undefined {
+  for (const compiled of routes) {
+    if (compiled.def.method !== method) continue;
+    const m = compiled.regex.exec(pathname);
+    if (!m) continue;
+    const params: Record<string, string> = {};
+    compiled.names.forEach((name, i) => {
+      params[name] = decodeURIComponent(m[i + 1] ?? '');
+    });
+    return { compiled, params };
+  }
+  return undefined;
 }

@@ -166,4 +166,28 @@ describe('a lost workflow_job webhook', () => {
     expect(t.gh.stateWritesSince(late)).toEqual([]);
     expect(runInconsistencies(t.gh.state().runs[runId]!, t.gh.dispatches)).toEqual([]);
   });
+
+  it('/quantumwala status: a dispatch that never became a workflow run in 10 minutes is taken as failed and sent again', async () => {
+    t = await startAppTest({ files: CHAIN, config: ONE_RETRY });
+    const { runId } = await t.comment('/quantumwala run chain');
+    // GitHub accepted the dispatch but no workflow run came of it (or the app stopped before sending it).
+    t.gh.workflowRuns.splice(0);
+    t.tick(5 * 60_000);
+    let mark = t.gh.mark();
+    await t.comment('/quantumwala status chain');
+    expect(t.gh.stateWritesSince(mark)).toEqual([]); // not lost yet: 5 minutes
+    t.tick(6 * 60_000);
+    mark = t.gh.mark();
+    await t.comment('/quantumwala status chain');
+    expect(t.gh.stateWritesSince(mark)[0]!.stateEvents).toEqual([
+      'dispatch_failed',
+      'tasks_requeued',
+      'tasks_dispatched',
+    ]);
+    expect(t.gh.dispatches.map((d) => [d.inputs.dispatch, d.inputs.tasks])).toEqual([
+      ['1', '["1"]'],
+      ['2', '["1"]'],
+    ]);
+    expect(runInconsistencies(t.gh.state().runs[runId]!, t.gh.dispatches)).toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-import type { Octokit } from '@octokit/rest';
+import type { GitHubRestClient } from '../../src/github/octokit.js';
 
 /** The repository roles that may start, cancel or retry runs. */
 const ALLOWED_ROLES = new Set(['admin', 'maintain', 'write']);
@@ -15,7 +15,7 @@ export interface Authorization {
  * which the legacy `permission` field folds into write and read). Not a collaborator → not allowed.
  */
 export async function authorize(
-  octokit: Pick<Octokit, 'rest'>,
+  octokit: GitHubRestClient,
   owner: string,
   repo: string,
   login: string,

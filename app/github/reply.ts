@@ -1,9 +1,9 @@
-import type { Octokit } from '@octokit/rest';
+import type { GitHubRestClient } from '../../src/github/octokit.js';
 import { errorMessage } from '../../src/errors.js';
 import type { AppLog } from '../runs/repo-context.js';
 
 export interface IssueTarget {
-  octokit: Pick<Octokit, 'rest'>;
+  octokit: GitHubRestClient;
   owner: string;
   repo: string;
   issueNumber: number;

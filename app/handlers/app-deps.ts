@@ -1,4 +1,3 @@
-import type { Octokit } from '@octokit/rest';
 import type { Context } from 'probot';
 import type { QuantumwalaConfig } from '../../src/config/index.js';
 import { appConfig } from '../github/load-app-config.js';
@@ -20,7 +19,7 @@ export function repoContext(context: RepoEvent, deps: AppDeps): RepoContext {
   const { owner, repo } = context.repo();
   return {
     // Probot's client is @octokit/core with the REST endpoint methods, retries and throttling.
-    octokit: context.octokit as unknown as Octokit,
+    octokit: context.octokit,
     owner,
     repo,
     htmlUrl: context.payload.repository.html_url,

@@ -1,11 +1,10 @@
 import type { Context } from 'probot';
-import { ConfigError, type ConfigFlag } from '../../src/config/index.js';
+import { ConfigError, type QuantumwalaConfig } from '../../src/config/index.js';
 import { UserError } from '../../src/errors.js';
 import type { Command, RunCommand } from '../commands/command.js';
 import { formatUsageReply } from '../commands/format-usage-reply.js';
 import { parseCommands } from '../commands/parse-commands.js';
 import { USAGE } from '../commands/usage.js';
-import { appConfig } from '../github/load-app-config.js';
 import { authorize, isBot, type Authorization } from '../github/authorize.js';
 import { quoteBlock, react, reply, type IssueTarget } from '../github/reply.js';
 import { cancelRun, retryRun, statusReport } from '../runs/run-operations.js';
@@ -75,7 +74,7 @@ export async function onIssueComment(context: CommentContext, deps: AppDeps): Pr
     }
     try {
       if (command.name === 'run')
-        launched = (await runCommand(context, ctx, target, command, deps, login, p.line)) || launched;
+        launched = (await runCommand(context, ctx, target, command, config, login, p.line)) || launched;
       else {
         const r =
           command.name === 'cancel'
@@ -103,7 +102,7 @@ async function runCommand(
   ctx: RepoContext,
   target: IssueTarget,
   command: RunCommand,
-  deps: AppDeps,
+  config: QuantumwalaConfig,
   login: string,
   line: number,
 ): Promise<boolean> {
@@ -128,15 +127,6 @@ async function runCommand(
     });
     commit = ref.object.sha;
   }
-  const flags: ConfigFlag[] = [];
-  if (command.maxConcurrent !== undefined) {
-    flags.push({
-      key: 'resources.max_concurrent_tasks',
-      value: command.maxConcurrent,
-      source: 'comment --max-concurrent',
-    } as ConfigFlag);
-  }
-  const config = appConfig(deps.configCache.get(repository.full_name)?.raw ?? null, flags);
   const result = await startRun(ctx, {
     spec: command.spec,
     ...(command.maxConcurrent !== undefined ? { maxConcurrent: command.maxConcurrent } : {}),

@@ -1,4 +1,4 @@
-import type { Octokit } from '@octokit/rest';
+import type { GitHubRestClient } from '../../src/github/octokit.js';
 
 /** Where the app's messages go: strings only (never a token, never a request's headers). */
 export interface AppLog {
@@ -9,7 +9,7 @@ export interface AppLog {
 
 /** One repository as a webhook handler sees it: an installation client, the clock and id source. */
 export interface RepoContext {
-  octokit: Octokit;
+  octokit: GitHubRestClient;
   owner: string;
   repo: string;
   /** The repository's web address (https://github.com/owner/repo, or a GitHub Enterprise one). */

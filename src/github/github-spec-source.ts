@@ -1,4 +1,4 @@
-import type { Octokit } from '@octokit/rest';
+import type { GitHubRestClient } from './octokit.js';
 import { UserError } from '../errors.js';
 import type { SpecSource } from '../spec/fs-spec-source.js';
 
@@ -16,7 +16,7 @@ export interface GitHubSpecSource extends SpecSource {
  * the repository at that commit is reachable, whatever name a user asks for.
  */
 export function githubSpecSource(options: {
-  octokit: Pick<Octokit, 'rest'>;
+  octokit: GitHubRestClient;
   owner: string;
   repo: string;
   /** A commit sha (or anything the trees API resolves to one). */

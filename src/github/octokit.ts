@@ -50,6 +50,9 @@ function requestCounter(octokit: Pick<Octokit, 'hook'>) {
 export const QuantumwalaOctokit = Octokit.plugin(requestCounter, retry, throttling);
 export type GitHubClient = InstanceType<typeof QuantumwalaOctokit>;
 
+/** What code that calls GitHub needs of a client: the REST methods (any @octokit/rest client, or Probot's). */
+export type GitHubRestClient = Pick<Octokit, 'rest' | 'paginate'>;
+
 /**
  * Never retried by the retry plugin. Its defaults plus 409 (a compare-and-swap that lost: repeating
  * it with the same expected sha can only fail again, the caller must re-read) and 429 (a rate

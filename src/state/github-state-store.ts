@@ -1,6 +1,7 @@
 import { errorMessage } from '../errors.js';
 import { randomUUID } from 'node:crypto';
 import type { Octokit } from '@octokit/rest';
+import type { GitHubRestClient } from '../github/octokit.js';
 import type { StateEvent } from './events.js';
 import { applyEvents } from './reduce.js';
 import {
@@ -61,7 +62,7 @@ import {
 /** The retry backoff defaults here are wider than the git store's: baseDelayMs 100, maxDelayMs 5000. */
 export interface GitHubStateStoreOptions extends RetryOptions {
   /** Any @octokit/rest client; createOctokit (src/github/octokit.ts) adds retries and throttling. */
-  octokit: Octokit;
+  octokit: GitHubRestClient;
   owner: string;
   repo: string;
   branch?: string;

@@ -1,6 +1,7 @@
 import type { Context } from 'probot';
 import { ConfigError } from '../../src/config/index.js';
 import { errorMessage, UserError } from '../../src/errors.js';
+import { DEFAULT_GIT_IDENTITY } from '../../src/git/git-identity.js';
 import { githubSpecSource } from '../../src/github/github-spec-source.js';
 import { locateSpecs } from '../../src/spec/locate-specs.js';
 import { isBot } from '../github/authorize.js';
@@ -9,13 +10,15 @@ import { repoConfig, repoContext, type AppDeps } from './app-deps.js';
 
 /**
  * A push to the default branch that adds or changes a spec's tasks file starts a run of that spec,
- * when `github.triggers.push` is on. Pushes by bots (this app, the jobs' GITHUB_TOKEN) and to other
- * branches (work branches, the state branch) are ignored before any API call.
+ * when `github.triggers.push` is on. Pushes by bots (this app, the jobs' GITHUB_TOKEN), to other
+ * branches (work branches, the state branch), and commits made by runs are ignored before any API call.
  */
 export async function onPush(context: Context<'push'>, deps: AppDeps): Promise<void> {
   const { ref, repository, sender, after, deleted, commits } = context.payload;
   if (deleted || ref !== `refs/heads/${repository.default_branch}` || isBot(sender)) return;
-  const changed = new Set(commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? [])]));
+  // Commits made by runs (landed tasks, ticked checkboxes) start nothing; a person's commits do.
+  const byPeople = commits.filter((c) => c.committer.email !== DEFAULT_GIT_IDENTITY.email);
+  const changed = new Set(byPeople.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? [])]));
   if (![...changed].some((f) => /(^|\/)([\w.-]+-)?tasks\.md$/i.test(f))) return;
   const ctx = repoContext(context, deps);
   let config;

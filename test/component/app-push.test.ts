@@ -102,7 +102,7 @@ describe('push trigger', () => {
     ]);
   });
 
-  it('a push by a bot, to another branch, or not touching a tasks file: no request at all', async () => {
+  it('a push by a bot, to another branch, not touching a tasks file, or of commits a run made: no request at all', async () => {
     t = await startAppTest({
       files: specFiles('five', fanOutTasks(5)),
       config: 'github:\n  triggers:\n    push: true\n',
@@ -112,6 +112,17 @@ describe('push trigger', () => {
     const before = t.head;
     const after = t.gh.commitFiles({ 'README.md': '# widgets, again\n' });
     await t.receive('push', pushEvent(t.target, { before, after, modified: ['README.md'] }));
+    // Commits a run made (tasks landed, checkboxes ticked), pushed by a person: not a spec change.
+    const landed = t.gh.commitFiles({ [TASKS]: tasksMarkdown(fanOutTasks(6)) }, 'Land task 6');
+    await t.receive(
+      'push',
+      pushEvent(t.target, {
+        before: after,
+        after: landed,
+        modified: [TASKS],
+        committer: { name: 'Quantumwala', email: 'quantumwala@users.noreply.github.com' },
+      }),
+    );
     expect(t.gh.calls).toEqual([]);
   });
 });

@@ -255,6 +255,8 @@ export function pushEvent(
     added?: string[];
     modified?: string[];
     sender?: WebhookUser;
+    /** Who committed (default: the example's committer). */
+    committer?: { name: string; email: string };
   },
 ): Json {
   const sender = options.sender ?? { login: 'alice' };
@@ -277,6 +279,7 @@ export function pushEvent(
     modified: options.modified ?? [],
     removed: [],
     url: `https://github.com/${target.owner}/${target.repo}/commit/${options.after}`,
+    ...(options.committer ? { committer: { ...options.committer, username: 'web-flow' } } : {}),
   };
   payload.ref = options.ref ?? `refs/heads/${target.defaultBranch}`;
   payload.before = options.before;

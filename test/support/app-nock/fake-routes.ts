@@ -4,9 +4,16 @@
  * schema by the fake before it is sent.
  */
 import { parse as parseYaml } from 'yaml';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../shared-specs.js';
 import { GitModel } from './git-model.js';
 import { API, apiError, type FakeGitHub } from './fake-github.js';
 import type { FakePull, FakeWorkflowRun, Json, Reply, RouteDef, RouteRequest } from './types.js';
+
+const MANIFEST_PERMISSIONS = (
+  parseYaml(readFileSync(path.join(PROJECT_ROOT, 'app.yml'), 'utf8')) as { default_permissions: Json }
+).default_permissions;
 
 const LEGACY_PERMISSION: Record<string, string> = {
   admin: 'admin',
@@ -130,14 +137,8 @@ export function fakeRoutes(gh: FakeGitHub): RouteDef[] {
           body: {
             token,
             expires_at: new Date(gh.now().getTime() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-            permissions: {
-              actions: 'write',
-              checks: 'write',
-              contents: 'write',
-              issues: 'write',
-              pull_requests: 'write',
-              metadata: 'read',
-            },
+            // What the app asked for when it was registered.
+            permissions: MANIFEST_PERMISSIONS,
             repository_selection: 'selected',
           },
         };

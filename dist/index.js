@@ -73146,6 +73146,15 @@ function envSources(env) {
     return sources;
 }
 
+;// CONCATENATED MODULE: ./src/config/graph-options.ts
+/** How the config asks graphs to be built (the implicit dependency policy, optional tasks). */
+function graphOptions(config) {
+    return {
+        implicit: config.workflow.implicit_dependencies,
+        includeOptional: config.workflow.include_optional,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/errors.ts
 function formatLocation(loc) {
     return loc.line === undefined ? loc.file : `${loc.file}:${loc.line}`;
@@ -73311,6 +73320,7 @@ function workBranchFor(config, specName) {
 }
 
 ;// CONCATENATED MODULE: ./src/config/index.ts
+
 
 
 
@@ -90632,6 +90642,10 @@ function resolveSpec(specs, name) {
         ? `spec "${name}" not found; known specs: ${known.join(', ')}`
         : `spec "${name}" not found: no specs under ${locate_specs_SPEC_ROOTS.join(', ')} (or the configured workflow.spec_globs)`);
 }
+/** The one spec `name` means among those in `source`'s files (see resolveSpec). */
+async function findSpec(source, name, globs) {
+    return resolveSpec(locateSpecs(await source.listFiles(), globs), name);
+}
 
 ;// CONCATENATED MODULE: ./src/state/iso-time.ts
 /** Milliseconds since the epoch; ISO strings of different precision do not sort as text. */
@@ -93401,7 +93415,6 @@ async function writeJobSummary(env, input) {
 
 
 
-
 function requireEnv(env, name) {
     const value = env[name];
     if (!value)
@@ -93437,7 +93450,7 @@ async function runAction(env = process.env) {
     });
     const globs = config.workflow.spec_globs;
     // Read the spec as it stands on the work branch's tip: tasks landed by earlier jobs are done there.
-    const location = resolveSpec(locateSpecs(await fsSpecSource(workspace, globs).listFiles(), globs), inputs.spec);
+    const location = await findSpec(fsSpecSource(workspace, globs), inputs.spec, globs);
     const workBranch = inputs.workBranch || workBranchFor(config, location.name);
     await run_git_runGit([
         'fetch',
@@ -93452,11 +93465,8 @@ async function runAction(env = process.env) {
         cwd: workspace,
     });
     const source = fsSpecSource(workspace, globs);
-    const spec = await loadSpec(source, resolveSpec(locateSpecs(await source.listFiles(), globs), location.dir));
-    const plan = planSpec(spec, {
-        implicit: config.workflow.implicit_dependencies,
-        includeOptional: config.workflow.include_optional,
-    });
+    const spec = await loadSpec(source, await findSpec(source, location.dir, globs));
+    const plan = planSpec(spec, graphOptions(config));
     for (const w of plan.warnings)
         warning(w.message, { file: w.file, ...(w.line ? { startLine: w.line } : {}) });
     const task = plan.graph.byId.get(inputs.taskId);

@@ -18,13 +18,6 @@ export function inFlight(task: RunTask): boolean {
   return task.dispatch !== null && task.dispatch.ended_at === null;
 }
 
-/** The tasks of a run holding a slot now. */
-export function inFlightTasks(run: RunRecord): string[] {
-  return Object.entries(run.tasks)
-    .filter(([, t]) => inFlight(t))
-    .map(([id]) => id);
-}
-
 function event<T extends StateEvent['type']>(
   run: RunRecord,
   ctx: DecisionContext,

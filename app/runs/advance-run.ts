@@ -89,7 +89,7 @@ export async function advanceRun(
 }
 
 /** The check run (created once the run exists) and the end of the run, for what this call decided. */
-export async function afterDecision(
+async function afterDecision(
   ctx: RepoContext,
   run: RunRecord,
   written: readonly StateEvent[],

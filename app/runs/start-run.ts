@@ -1,11 +1,9 @@
-import { workBranchFor, type QuantumwalaConfig } from '../../src/config/index.js';
-import { UserError } from '../../src/errors.js';
+import { graphOptions, workBranchFor, type QuantumwalaConfig } from '../../src/config/index.js';
 import { githubSpecSource, type GitHubSpecSource } from '../../src/github/github-spec-source.js';
 import { planSpec } from '../../src/graph/plan-spec.js';
 import { selectTasks } from '../../src/graph/select-tasks.js';
 import { loadSpec } from '../../src/spec/load-spec.js';
-import { locateSpecs } from '../../src/spec/locate-specs.js';
-import { resolveSpec } from '../../src/spec/resolve-spec.js';
+import { findSpec } from '../../src/spec/resolve-spec.js';
 import type { RunStartedEvent } from '../../src/state/events.js';
 import type { RunRecord } from '../../src/state/state-schema.js';
 import { advanceRun, sentTasks } from './advance-run.js';
@@ -52,11 +50,12 @@ export async function startRun(ctx: RepoContext, req: StartRunRequest): Promise<
       repo: ctx.repo,
       commit: req.commit,
     });
-  const location = resolveSpec(locateSpecs(await source.listFiles(), globs), req.spec);
+  const location = await findSpec(source, req.spec, globs);
   const spec = await loadSpec(source, location);
+  const options = graphOptions(config);
   const plan = planSpec(spec, {
-    implicit: config.workflow.implicit_dependencies,
-    includeOptional: req.includeOptional || config.workflow.include_optional,
+    ...options,
+    includeOptional: req.includeOptional || options.includeOptional,
   });
   const selected = selectTasks(plan, req.only);
   if (selected.size === 0) {
@@ -145,5 +144,3 @@ async function ensureWorkBranch(ctx: RepoContext, branch: string, commit: string
     if ((err as { status?: number }).status !== 422) throw err;
   }
 }
-
-export { UserError };

@@ -6,6 +6,7 @@ import * as core from '@actions/core';
 import {
   CONFIG_FILE,
   GITHUB_CONFIG_FILE,
+  graphOptions,
   loadConfig,
   workBranchFor,
   type QuantumwalaConfig,
@@ -18,8 +19,7 @@ import { planSpec } from '../graph/plan-spec.js';
 import { createResourceGuard, createSystemSampler } from '../resources/index.js';
 import { fsSpecSource } from '../spec/fs-spec-source.js';
 import { loadSpec } from '../spec/load-spec.js';
-import { locateSpecs } from '../spec/locate-specs.js';
-import { resolveSpec } from '../spec/resolve-spec.js';
+import { findSpec } from '../spec/resolve-spec.js';
 import type { StateEvent } from '../state/events.js';
 import { createGitHubStateStore } from '../state/github-state-store.js';
 import { runActionAttempt } from './action-attempt.js';
@@ -75,10 +75,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
   const globs = config.workflow.spec_globs;
 
   // Read the spec as it stands on the work branch's tip: tasks landed by earlier jobs are done there.
-  const location = resolveSpec(
-    locateSpecs(await fsSpecSource(workspace, globs).listFiles(), globs),
-    inputs.spec,
-  );
+  const location = await findSpec(fsSpecSource(workspace, globs), inputs.spec, globs);
   const workBranch = inputs.workBranch || workBranchFor(config, location.name);
   await runGit(
     [
@@ -96,14 +93,8 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
     cwd: workspace,
   });
   const source = fsSpecSource(workspace, globs);
-  const spec = await loadSpec(
-    source,
-    resolveSpec(locateSpecs(await source.listFiles(), globs), location.dir),
-  );
-  const plan = planSpec(spec, {
-    implicit: config.workflow.implicit_dependencies,
-    includeOptional: config.workflow.include_optional,
-  });
+  const spec = await loadSpec(source, await findSpec(source, location.dir, globs));
+  const plan = planSpec(spec, graphOptions(config));
   for (const w of plan.warnings)
     core.warning(w.message, { file: w.file, ...(w.line ? { startLine: w.line } : {}) });
   const task = plan.graph.byId.get(inputs.taskId);

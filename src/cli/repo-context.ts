@@ -5,7 +5,6 @@ import { loadSpec } from '../spec/load-spec.js';
 import { locateSpecs } from '../spec/locate-specs.js';
 import { resolveSpec } from '../spec/resolve-spec.js';
 import type { Spec, SpecLocation } from '../spec/types.js';
-import type { GraphOptions } from '../graph/task-graph.js';
 
 /** A local repository as the CLI sees it: its config, its spec files, and the specs found in them. */
 export interface RepoContext {
@@ -29,11 +28,4 @@ export async function openRepo(
 
 export async function openSpec(repo: RepoContext, name: string): Promise<Spec> {
   return loadSpec(repo.source, resolveSpec(repo.specs, name));
-}
-
-export function graphOptions(config: QuantumwalaConfig): GraphOptions {
-  return {
-    implicit: config.workflow.implicit_dependencies,
-    includeOptional: config.workflow.include_optional,
-  };
 }

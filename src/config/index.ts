@@ -10,6 +10,7 @@ export {
   type QuantumwalaConfig,
 } from './config-schema.js';
 export { ENV_VARIABLES, parseEnvValue, type EnvValueType, type EnvVariable } from './env-variables.js';
+export { graphOptions } from './graph-options.js';
 export { isValidRefName } from './is-valid-ref-name.js';
 export { loadConfig, type LoadConfigOptions } from './load-config.js';
 export { CONFIG_ALIASES } from './resolve-aliases.js';

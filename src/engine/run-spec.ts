@@ -1,7 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, workBranchFor, type ConfigFlag, type QuantumwalaConfig } from '../config/index.js';
+import {
+  graphOptions,
+  loadConfig,
+  workBranchFor,
+  type ConfigFlag,
+  type QuantumwalaConfig,
+} from '../config/index.js';
 import { UserError } from '../errors.js';
 import { resolveClaudeBin } from '../exec/resolve-claude-bin.js';
 import { cleanupStaleWorktrees, ensureBranch, gitLine, gitSpecSource, runGit } from '../git/index.js';
@@ -9,8 +15,7 @@ import { planSpec, type SpecPlan } from '../graph/plan-spec.js';
 import { runHook } from '../hooks/run-hook.js';
 import { createResourceGuard, createSystemSampler } from '../resources/index.js';
 import { loadSpec } from '../spec/load-spec.js';
-import { locateSpecs } from '../spec/locate-specs.js';
-import { resolveSpec } from '../spec/resolve-spec.js';
+import { findSpec } from '../spec/resolve-spec.js';
 import type { StateEvent } from '../state/events.js';
 import { createGitStateStore } from '../state/git-state-store.js';
 import { acquireRunLock } from './run-lock.js';
@@ -74,8 +79,7 @@ export async function runSpec(options: RunSpecOptions): Promise<RunSpecResult> {
   const config = await loadConfig({ repoDir, env: options.env, flags: options.flags ?? [] });
   const globs = config.workflow.spec_globs;
 
-  const headSpecs = locateSpecs(await gitSpecSource(repoDir, 'HEAD', globs).listFiles(), globs);
-  const location = resolveSpec(headSpecs, options.spec);
+  const location = await findSpec(gitSpecSource(repoDir, 'HEAD', globs), options.spec, globs);
   const workBranch = workBranchFor(config, location.name);
   const current = (
     await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: repoDir, allowFail: true })
@@ -86,14 +90,8 @@ export async function runSpec(options: RunSpecOptions): Promise<RunSpecResult> {
   if (!options.dryRun) await ensureBranch(repoDir, workBranch, 'HEAD');
   const ref = options.dryRun ? ((await branchExists(repoDir, workBranch)) ? workBranch : 'HEAD') : workBranch;
   const source = gitSpecSource(repoDir, ref, globs);
-  const spec = await loadSpec(
-    source,
-    resolveSpec(locateSpecs(await source.listFiles(), globs), location.dir),
-  );
-  const plan = planSpec(spec, {
-    implicit: config.workflow.implicit_dependencies,
-    includeOptional: config.workflow.include_optional,
-  });
+  const spec = await loadSpec(source, await findSpec(source, location.dir, globs));
+  const plan = planSpec(spec, graphOptions(config));
   for (const w of plan.warnings) warn(`warning: ${w.file}${w.line ? `:${w.line}` : ''}: ${w.message}`);
   const selected = selectTasks(plan, options.only);
   const base = { plan, workBranch, selected: [...selected], config };

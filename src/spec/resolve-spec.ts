@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
-import { SPEC_ROOTS } from './locate-specs.js';
+import type { SpecSource } from './fs-spec-source.js';
+import { locateSpecs, SPEC_ROOTS } from './locate-specs.js';
 import type { SpecLocation } from './types.js';
 
 /**
@@ -47,4 +48,13 @@ export function resolveSpec(specs: readonly SpecLocation[], name: string): SpecL
       ? `spec "${name}" not found; known specs: ${known.join(', ')}`
       : `spec "${name}" not found: no specs under ${SPEC_ROOTS.join(', ')} (or the configured workflow.spec_globs)`,
   );
+}
+
+/** The one spec `name` means among those in `source`'s files (see resolveSpec). */
+export async function findSpec(
+  source: SpecSource,
+  name: string,
+  globs: readonly string[],
+): Promise<SpecLocation> {
+  return resolveSpec(locateSpecs(await source.listFiles(), globs), name);
 }

@@ -1,7 +1,8 @@
 import { planSpec } from '../../graph/plan-spec.js';
 import { formatPlan, type PlanFormat } from '../format-plan.js';
 import type { CliIo, CommonOptions } from '../io.js';
-import { graphOptions, openRepo, openSpec } from '../repo-context.js';
+import { graphOptions } from '../../config/index.js';
+import { openRepo, openSpec } from '../repo-context.js';
 
 export async function planCommand(
   options: CommonOptions & { spec: string; format: PlanFormat },

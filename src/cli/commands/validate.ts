@@ -3,7 +3,8 @@ import { planSpec } from '../../graph/plan-spec.js';
 import { resolveSpec } from '../../spec/resolve-spec.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import type { CliIo, CommonOptions } from '../io.js';
-import { graphOptions, openRepo } from '../repo-context.js';
+import { graphOptions } from '../../config/index.js';
+import { openRepo } from '../repo-context.js';
 
 /** Checks specs; prints every error and warning. Exit 1 when any spec has an error. */
 export async function validateCommand(

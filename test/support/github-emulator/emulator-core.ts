@@ -2,27 +2,7 @@
 import type { BareRepo } from './bare-repo.js';
 import { isoSeconds } from './bare-repo.js';
 import type { Json } from './openapi/spec-document.js';
-import type {
-  CheckRunRecord,
-  EmulatorUser,
-  IssueCommentRecord,
-  JobRecord,
-  PullRecord,
-  ReactionRecord,
-  WorkflowDispatch,
-  WorkflowHooks,
-  WorkflowRunRecord,
-} from './types.js';
-
-export interface EmulatorState {
-  checkRuns: CheckRunRecord[];
-  issueComments: IssueCommentRecord[];
-  reactions: ReactionRecord[];
-  dispatches: WorkflowDispatch[];
-  pulls: PullRecord[];
-  workflowRuns: WorkflowRunRecord[];
-  jobs: JobRecord[];
-}
+import type { EmulatorState, WorkflowDispatch, EmulatorUser, WorkflowHooks } from './types.js';
 
 export interface EmulatorCore {
   owner: string;

@@ -6,7 +6,7 @@ import { appRoutes, issueToken } from './app-routes.js';
 import { BareRepo } from './bare-repo.js';
 import { checkRoutes } from './check-routes.js';
 import { contentsRoutes } from './contents-routes.js';
-import { nowIso, simpleUser, type EmulatorCore, type EmulatorState } from './emulator-core.js';
+import { nowIso, simpleUser, type EmulatorCore } from './emulator-core.js';
 import { FaultQueue } from './fault-queue.js';
 import { gitObjectRoutes } from './git-object-routes.js';
 import { gitRefRoutes } from './git-ref-routes.js';
@@ -18,7 +18,13 @@ import { pullRoutes } from './pull-routes.js';
 import { repoRoutes, repositoryJson } from './repo-routes.js';
 import { describeError, handleRequest, type Pipeline } from './request-pipeline.js';
 import { RouteTable } from './route-table.js';
-import type { GitHubEmulator, GitHubEmulatorOptions, RecordedRequest, RejectedRequest } from './types.js';
+import type {
+  EmulatorState,
+  GitHubEmulator,
+  GitHubEmulatorOptions,
+  RecordedRequest,
+  RejectedRequest,
+} from './types.js';
 
 export const ROUTES = [
   ...repoRoutes,

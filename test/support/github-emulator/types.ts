@@ -171,7 +171,18 @@ export interface JobRecord {
   runner_id?: number | null;
 }
 
-export interface GitHubEmulator {
+/** What the emulator records: the objects its routes create and serve. */
+export interface EmulatorState {
+  checkRuns: CheckRunRecord[];
+  issueComments: IssueCommentRecord[];
+  reactions: ReactionRecord[];
+  dispatches: WorkflowDispatch[];
+  pulls: PullRecord[];
+  workflowRuns: WorkflowRunRecord[];
+  jobs: JobRecord[];
+}
+
+export interface GitHubEmulator extends EmulatorState {
   /** API base URL (octokit `baseUrl`, `GITHUB_API_URL`), no trailing slash. */
   url: string;
   bareRepoDir: string;
@@ -187,13 +198,6 @@ export interface GitHubEmulator {
   rejected: RejectedRequest[];
   assertNoViolations(): void;
   assertNoRejections(): void;
-  checkRuns: CheckRunRecord[];
-  issueComments: IssueCommentRecord[];
-  reactions: ReactionRecord[];
-  dispatches: WorkflowDispatch[];
-  pulls: PullRecord[];
-  workflowRuns: WorkflowRunRecord[];
-  jobs: JobRecord[];
   /** Adds a workflow run (defaults filled in) that the Actions endpoints will serve. */
   addWorkflowRun(run?: Partial<WorkflowRunRecord>): WorkflowRunRecord;
   /** Adds a job to a workflow run. */
